@@ -1,0 +1,75 @@
+/**
+ * The few phrases that say what a post is about: runs of content words between function words
+ * and punctuation, scored by length, capitalised German nouns, hashtags and repetition.
+ */
+import { stopwords } from "./stopwords.js";
+import type { Token } from "./text.js";
+
+const maxPhraseWords = 3;
+
+interface Candidate {
+  text: string;
+  key: string;
+  score: number;
+  first: number;
+}
+
+function wordScore(token: Token): number {
+  let s = 1 + Math.min(token.norm.length, 12) / 12;
+  if (token.kind === "hashtag") s += 1;
+  const first = token.surface.charCodeAt(0);
+  // Capitalised words are mostly nouns and names, which carry the topic.
+  if (first >= 65 && first <= 90) s += 0.4;
+  if (token.surface.length > 1 && token.surface === token.surface.toUpperCase()) s -= 0.3;
+  return s;
+}
+
+function isContent(token: Token): boolean {
+  return (
+    (token.kind === "word" || token.kind === "hashtag") &&
+    token.norm.length >= 3 &&
+    !stopwords.has(token.norm)
+  );
+}
+
+export function extractKeyphrases(args: {
+  text: string;
+  tokens: readonly Token[];
+  limit?: number;
+}): string[] {
+  const { text, tokens } = args;
+  const limit = args.limit ?? 3;
+  const candidates = new Map<string, Candidate>();
+  let run: Token[] = [];
+  const flush = () => {
+    for (let start = 0; start < run.length; start += maxPhraseWords) {
+      const part = run.slice(start, start + maxPhraseWords);
+      const key = part.map((t) => t.norm).join(" ");
+      const score = part.reduce((s, t) => s + wordScore(t), 0);
+      const existing = candidates.get(key);
+      if (existing) existing.score += score * 0.5;
+      else
+        candidates.set(key, {
+          text: text.slice(part[0].start, part[part.length - 1].end),
+          key,
+          score,
+          first: part[0].start,
+        });
+    }
+    run = [];
+  };
+  for (const token of tokens) {
+    if (isContent(token)) run.push(token);
+    else flush();
+  }
+  flush();
+  const ranked = [...candidates.values()].sort((a, b) => b.score - a.score || a.first - b.first);
+  const chosen: Candidate[] = [];
+  for (const c of ranked) {
+    if (chosen.length >= limit) break;
+    // A phrase contained in a chosen one adds nothing.
+    if (chosen.some((k) => k.key.includes(c.key) || c.key.includes(k.key))) continue;
+    chosen.push(c);
+  }
+  return chosen.map((c) => c.text.replace(/^#/, ""));
+}

@@ -1,0 +1,18 @@
+/**
+ * Roles of a member in an organization. `core_team` is the Social Media Core Team that sees
+ * everything and routes it; `agent` works the departments they belong to; `analyst` reads only.
+ */
+export const roles = ["owner", "admin", "core_team", "agent", "analyst"] as const;
+export type Role = (typeof roles)[number];
+
+/** Who may administer the organization (members, departments, settings, audit log). */
+export const adminRoles: Role[] = ["owner", "admin"];
+/** Who may change conversations and other working data. */
+export const writerRoles: Role[] = ["owner", "admin", "core_team", "agent"];
+/** Everybody who belongs to the organization. */
+export const anyRole: Role[] = [...roles];
+
+/** Roles that see every department's work; agents see only their own departments'. */
+export function seesAllDepartments(role: Role): boolean {
+  return role !== "agent";
+}

@@ -1,0 +1,136 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { contactRoutes } from "./modules/contacts/routes.js";
+import { conversationRoutes } from "./modules/conversations/routes.js";
+import { startDemoStream } from "./modules/demo/listeningDemo.js";
+import { demoRoutes } from "./modules/demo/routes.js";
+import { alertRoutes } from "./modules/listening/alertRoutes.js";
+import { mentionExportRoutes } from "./modules/listening/exportRoutes.js";
+import { intelligenceRoutes } from "./modules/listening/intelligenceRoutes.js";
+import { listeningRoutes } from "./modules/listening/routes.js";
+import { createAccessDirectory } from "./modules/organizations/directory.js";
+import { organizationRoutes } from "./modules/organizations/routes.js";
+import { realtimeRoutes } from "./modules/realtime/routes.js";
+import { createIngestGateway, startPipeline, storeDeadLetter } from "./pipeline/runtime.js";
+import { createAuth } from "./platform/auth/auth.js";
+import { type Bus, createBus } from "./platform/bus/index.js";
+import type { Config } from "./platform/config/config.js";
+import { deriveKey, loadOrCreateMasterKey } from "./platform/crypto/secrets.js";
+import { type Database, openDatabase } from "./platform/db/client.js";
+import { runMigrations } from "./platform/db/migrate.js";
+import { StartupError } from "./platform/errors.js";
+import { createHttpApp } from "./platform/http/app.js";
+
+/**
+ * The composition root: the one place that knows every module and wires them to the platform.
+ * The CLI, the tests and the benchmarks all build the app through here.
+ */
+export interface BuildAppProps {
+  config: Config;
+  /** The message bus; when omitted, one is created from the configuration (NATS or in-process). */
+  bus?: Bus;
+  /** Also run the pipeline stages in this process (`konversa start`, tests). */
+  withPipeline?: boolean;
+  /** Stream generated posts into this (demo) organization, with a storm button. */
+  demoOrganizationId?: string;
+  /** An open database; when omitted, one is opened from the configuration and migrated. */
+  database?: Database;
+  /** Folder of the built web app; default: dist/web beside the program, when it exists. */
+  webRoot?: string;
+}
+
+export async function buildApp(props: BuildAppProps) {
+  const { config } = props;
+  const database =
+    props.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir }));
+  if (!props.database) await runMigrations(database);
+  const masterKey = loadOrCreateMasterKey({ configured: config.secretKey, dataDir: config.dataDir });
+  const auth = createAuth({
+    db: database.db,
+    secret: deriveKey(masterKey, "sessions").toString("hex"),
+    baseUrl: config.baseUrl,
+    trustedOrigins: [config.baseUrl, ...config.corsOrigins],
+  });
+  const directory = createAccessDirectory(database.db);
+  const bus = props.bus ?? (await createConfiguredBus(config, database.db));
+  const secretsKey = deriveKey(masterKey, "secrets");
+  const gateway = createIngestGateway(bus);
+  const app = await createHttpApp({
+    database,
+    auth,
+    directory,
+    baseUrl: config.baseUrl,
+    corsOrigins: config.corsOrigins,
+    loginRateLimit: config.loginRateLimit,
+    logLevel: config.logLevel,
+    webRoot: props.webRoot ?? defaultWebRoot(),
+  });
+  const db = database.db;
+  await app.register(organizationRoutes, { db, baseUrl: config.baseUrl, directory });
+  await app.register(conversationRoutes, { db });
+  await app.register(contactRoutes, { db });
+  await app.register(listeningRoutes, {
+    db,
+    submitPosts: gateway.submitPosts,
+    queriesChanged: gateway.queriesChanged,
+  });
+  await app.register(intelligenceRoutes, { db, queriesChanged: gateway.queriesChanged });
+  await app.register(mentionExportRoutes, { db });
+  await app.register(alertRoutes, { db, secretsKey, requeue: (subject, data) => bus.publish(subject, data) });
+  await app.register(realtimeRoutes, { bus });
+  const demoStream = props.demoOrganizationId
+    ? {
+        organizationId: props.demoOrganizationId,
+        ...startDemoStream({ submit: (posts) => gateway.submitPosts(props.demoOrganizationId!, posts) }),
+      }
+    : undefined;
+  await app.register(demoRoutes, { stream: demoStream });
+  const pipeline = props.withPipeline
+    ? await startPipeline({ db, bus, secretsKey, baseUrl: config.baseUrl, log: app.log })
+    : undefined;
+  app.addHook("onClose", async () => {
+    demoStream?.stop();
+    await pipeline?.stop();
+    if (!props.bus) await bus.close();
+    if (!props.database) await database.close();
+  });
+  return { app, database, auth, masterKey, bus, secretsKey };
+}
+
+/**
+ * The bus of this installation: NATS JetStream when configured, else in-process. A post that keeps
+ * failing is retried for about four minutes (database restarts, deployments) before it becomes a
+ * dead letter.
+ */
+export function createConfiguredBus(config: Config, db: Database["db"]) {
+  return createBus({
+    natsUrl: config.natsUrl,
+    streamPrefix: config.natsPrefix,
+    retryBaseMs: 1_000,
+    retryMaxMs: 60_000,
+    onDeadLetter: (letter) => storeDeadLetter(db, letter),
+  });
+}
+
+/** Listens on the configured port, or says in one sentence why it cannot. */
+export async function listen(app: Awaited<ReturnType<typeof buildApp>>["app"], config: Config) {
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE") {
+      throw new StartupError(
+        `Port ${config.port} is in use; set PORT to a free port or stop the program using it.`,
+      );
+    }
+    if (code === "EACCES")
+      throw new StartupError(`Port ${config.port} needs more privileges; set PORT above 1023.`);
+    throw error;
+  }
+}
+
+export function defaultWebRoot(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  // src/server.ts and dist/server.js both sit one level below the project root.
+  return path.resolve(here, "..", "dist", "web");
+}

@@ -1,0 +1,197 @@
+import { eq } from "drizzle-orm";
+import { contact, socialIdentity } from "../../src/modules/contacts/schema.js";
+import { channel, conversation } from "../../src/modules/conversations/schema.js";
+import { loadDemoData } from "../../src/modules/demo/demoLoader.js";
+import { saveAlertRule } from "../../src/modules/listening/alerts/alertRules.js";
+import { createQuery } from "../../src/modules/listening/queries.js";
+import { alert, deadLetter, mention } from "../../src/modules/listening/schema.js";
+import { createApiToken } from "../../src/modules/organizations/apiTokens.js";
+import { createInvitation } from "../../src/modules/organizations/invitations.js";
+import { department, member } from "../../src/modules/organizations/schema.js";
+import type { OrgContext } from "../../src/platform/auth/context.js";
+import { createPerson, type TestApp, testBaseUrl } from "./app.js";
+
+/**
+ * An organization with one record of every kind a route can address, so the access suites can
+ * point every route with an id at it. A new kind of record gets its id here.
+ */
+export async function createPopulatedOrganization(t: TestApp, name: string) {
+  const owner = await createPerson(t, { role: "owner", orgName: name });
+  const departments = await t.db
+    .select()
+    .from(department)
+    .where(eq(department.organizationId, owner.organizationId));
+  const [ownerMember] = await t.db.select().from(member).where(eq(member.userId, owner.userId));
+  const ctx: OrgContext = {
+    organizationId: owner.organizationId,
+    userId: owner.userId,
+    memberId: ownerMember!.id,
+    role: "owner",
+    departmentIds: [],
+  };
+  await loadDemoData(t.db, {
+    organizationId: owner.organizationId,
+    actorUserId: owner.userId,
+    conversations: 4,
+    seed: 7,
+  });
+  const agent = await createPerson(t, {
+    role: "agent",
+    organizationId: owner.organizationId,
+    departmentIds: [departments[0]!.id],
+  });
+  const [agentMember] = await t.db.select().from(member).where(eq(member.userId, agent.userId));
+  const invitation = await createInvitation(t.db, ctx, {
+    email: `invitee-${Date.now()}@example.test`,
+    role: "agent",
+    departmentIds: [],
+    baseUrl: testBaseUrl,
+  });
+  const token = await createApiToken(t.db, ctx, { name: "integration" });
+  const [aConversation] = await t.db
+    .select()
+    .from(conversation)
+    .where(eq(conversation.organizationId, owner.organizationId))
+    .limit(1);
+  const [aContact] = await t.db
+    .select()
+    .from(contact)
+    .where(eq(contact.organizationId, owner.organizationId))
+    .limit(1);
+  const [aChannel] = await t.db
+    .select()
+    .from(channel)
+    .where(eq(channel.organizationId, owner.organizationId))
+    .limit(1);
+  const query = await createQuery(t.db, ctx, { name: "Brand", kind: "brand", expression: "nordbahn" });
+  const [identity] = await t.db
+    .insert(socialIdentity)
+    .values({
+      organizationId: owner.organizationId,
+      network: "bluesky",
+      handle: `fan${Date.now()}.bsky.social`,
+    })
+    .returning();
+  const rule = await saveAlertRule(t.db, ctx, {
+    input: { name: "Storm", type: "storm", queryId: query.id },
+    secretsKey: Buffer.alloc(32),
+  });
+  const [aMention] = await t.db
+    .insert(mention)
+    .values({
+      organizationId: owner.organizationId,
+      network: "bluesky",
+      externalId: `post-${Date.now()}-${Math.random()}`,
+      identityId: identity!.id,
+      text: "Nordbahn ist pünktlich",
+      language: "de",
+      sentiment: "positive",
+      sentimentScore: 0.9,
+      offensiveScore: 0,
+      urgency: 0,
+      hasPii: false,
+      aspects: [],
+      keyphrases: [],
+      matchedQueryIds: [query.id],
+      postedAt: new Date(),
+    })
+    .returning();
+  const [fired] = await t.db
+    .insert(alert)
+    .values({
+      organizationId: owner.organizationId,
+      ruleId: rule.id,
+      type: "storm",
+      title: "Storm",
+      details: {},
+      mentionIds: [aMention!.id],
+      dedupeKey: `fixture-${Math.random()}`,
+    })
+    .returning();
+  const [letter] = await t.db
+    .insert(deadLetter)
+    .values({
+      organizationId: owner.organizationId,
+      subject: "ingest.posts",
+      messageId: "m1",
+      payload: {},
+      error: "boom",
+      attempts: 8,
+    })
+    .returning();
+  return {
+    owner,
+    agent,
+    token: token.token,
+    /** Route parameter name → an id of this organization's record of that kind. */
+    ids: {
+      memberId: agentMember!.id,
+      departmentId: departments[0]!.id,
+      invitationId: invitation.id,
+      tokenId: token.id,
+      conversationId: aConversation!.id,
+      contactId: aContact!.id,
+      channelId: aChannel!.id,
+      queryId: query.id,
+      identityId: identity!.id,
+      mentionId: aMention!.id,
+      ruleId: rule.id,
+      alertId: fired!.id,
+      deadLetterId: letter!.id,
+      token: invitation.token,
+    } as Record<string, string>,
+  };
+}
+
+/** Fills `:param` placeholders of a route with ids. */
+export function fillRoute(url: string, ids: Record<string, string>): string {
+  return url.replace(/:(\w+)/g, (_, name: string) => {
+    const id = ids[name];
+    if (!id)
+      throw new Error(`No fixture id for ":${name}" in ${url}; add one to createPopulatedOrganization.`);
+    return id;
+  });
+}
+
+/** A body that passes validation for the write routes the suites call, so the check under test is reached. */
+export const sampleBodies: Record<string, unknown> = {
+  "PATCH /api/v1/members/:memberId": { role: "analyst" },
+  "POST /api/v1/departments": { name: "Tenancy Probe" },
+  "PATCH /api/v1/departments/:departmentId": { name: "Renamed" },
+  "POST /api/v1/invitations": { email: "probe@example.test", role: "agent" },
+  "POST /api/v1/api-tokens": { name: "probe" },
+  "PUT /api/v1/me/organization": {},
+  "PATCH /api/v1/me": {},
+  "POST /api/v1/listening/queries": { name: "Probe", kind: "brand", expression: "probe" },
+  "PATCH /api/v1/listening/queries/:queryId": { name: "Renamed" },
+  "PUT /api/v1/mentions/:mentionId/relevance": { relevant: true },
+  "PUT /api/v1/listening/authors/:identityId/vip": { isVip: true },
+  "POST /api/v1/alerts/rules": { name: "Probe", type: "storm" },
+  "PATCH /api/v1/alerts/rules/:ruleId": { name: "Renamed" },
+  "POST /api/v1/alerts/:alertId/conversation": {},
+  "POST /api/v1/mentions/:mentionId/conversation": {},
+  "POST /api/v1/ingest/posts": { posts: [{}] },
+  "PUT /api/v1/settings/smtp": {
+    host: "localhost",
+    port: 25,
+    secure: false,
+    username: null,
+    fromAddress: "a@b.de",
+  },
+};
+
+const range = `from=${new Date(Date.now() - 86_400_000).toISOString()}&to=${new Date().toISOString()}`;
+/** Query strings that list routes require, so the suites reach the check under test. */
+export const sampleQueries: Record<string, string> = {
+  "GET /api/v1/listening/volume": range,
+  "GET /api/v1/listening/share-of-voice": range,
+  "GET /api/v1/listening/aspects": range,
+  "GET /api/v1/listening/authors": range,
+  "GET /api/v1/mentions/export": "format=jsonl",
+};
+
+/** A route's URL with ids filled in and its sample query string. */
+export function sampleUrl(route: { method: string; url: string }, ids: Record<string, string>): string {
+  const query = sampleQueries[`${route.method} ${route.url}`];
+  return `${fillRoute(route.url, ids)}${query ? `?${query}` : ""}`;
+}

@@ -1,0 +1,28 @@
+/**
+ * Response types, imported (types only, nothing at run time) from the server's route schemas: the
+ * single source of truth. Dates are typed `Date` there but arrive as ISO strings: wrap them in
+ * `new Date(...)` before use.
+ */
+export type { Contact } from "../../../src/modules/contacts/routes.js";
+export type { ConversationDetail, ConversationList } from "../../../src/modules/conversations/routes.js";
+export type {
+  ApiTokenInfo,
+  AuditPage,
+  Department,
+  Invitation,
+  InvitationLinkInfo,
+  Me,
+  Member,
+} from "../../../src/modules/organizations/routes.js";
+
+import type { ConversationDetail, ConversationList } from "../../../src/modules/conversations/routes.js";
+import type { AuditPage, InvitationLinkInfo, Me } from "../../../src/modules/organizations/routes.js";
+
+export type ConversationSummary = ConversationList["conversations"][number];
+export type Message = ConversationDetail["messages"][number];
+export type Role = Me["organizations"][number]["role"];
+export type ChannelType = ConversationSummary["channel"]["type"];
+export type ConversationStatus = ConversationSummary["status"];
+
+export type AuditEntry = AuditPage["entries"][number];
+export type InvitationLink = InvitationLinkInfo;

@@ -1,0 +1,8 @@
+import type { Role } from "../api/types.js";
+
+export const roles: Role[] = ["owner", "admin", "core_team", "agent", "analyst"];
+
+/** Who administers the organization; the server enforces it, the UI only hides what would fail. */
+export function isAdmin(role: Role | null | undefined): boolean {
+  return role === "owner" || role === "admin";
+}

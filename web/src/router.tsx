@@ -1,0 +1,208 @@
+import type { QueryClient } from "@tanstack/react-query";
+import {
+  createRootRouteWithContext,
+  createRoute,
+  createRouter,
+  lazyRouteComponent,
+  Outlet,
+  redirect,
+} from "@tanstack/react-router";
+import { isUnauthorized } from "./api/client.js";
+import { type AuditFilter, meQuery } from "./api/queries.js";
+import type { ConversationStatus } from "./api/types.js";
+import { AppLayout } from "./app/AppLayout.js";
+import { NotFound, RouteError } from "./app/RouteStates.js";
+import { LoginPage } from "./routes/auth/LoginPage.js";
+
+/**
+ * Every page of the app. Signed-in pages hang below the "app" layout, which loads /me first and
+ * sends strangers to the login page; the pages themselves load on demand.
+ */
+export interface RouterContext {
+  queryClient: QueryClient;
+}
+
+const rootRoute = createRootRouteWithContext<RouterContext>()({
+  component: Outlet,
+  notFoundComponent: NotFound,
+  errorComponent: RouteError,
+});
+
+const loginRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/login",
+  validateSearch: (search: Record<string, unknown>): { redirect?: string } =>
+    typeof search.redirect === "string" &&
+    search.redirect.startsWith("/") &&
+    !search.redirect.startsWith("//")
+      ? { redirect: search.redirect }
+      : {},
+  component: LoginPage,
+});
+
+const inviteRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/invite/$token",
+  component: lazyRouteComponent(() => import("./routes/invite/InvitePage.js"), "InvitePage"),
+});
+
+const appRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: "app",
+  beforeLoad: async ({ context, location }) => {
+    try {
+      return { me: await context.queryClient.ensureQueryData(meQuery) };
+    } catch (error) {
+      if (isUnauthorized(error)) throw redirect({ to: "/login", search: { redirect: location.href } });
+      throw error;
+    }
+  },
+  component: AppLayout,
+});
+
+const indexRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/",
+  beforeLoad: () => {
+    throw redirect({ to: "/inbox", search: { status: "open" } });
+  },
+});
+
+export const inboxStatuses = ["open", "pending", "snoozed", "resolved", "all"] as const;
+export type InboxStatus = ConversationStatus | "all";
+
+const inboxRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/inbox",
+  validateSearch: (search: Record<string, unknown>): { status: InboxStatus } => ({
+    status: (inboxStatuses as readonly unknown[]).includes(search.status)
+      ? (search.status as InboxStatus)
+      : "open",
+  }),
+  component: lazyRouteComponent(() => import("./routes/inbox/InboxPage.js"), "InboxPage"),
+});
+
+const inboxIndexRoute = createRoute({
+  getParentRoute: () => inboxRoute,
+  path: "/",
+  component: lazyRouteComponent(() => import("./routes/inbox/ConversationView.js"), "NoConversation"),
+});
+
+export const conversationRoute = createRoute({
+  getParentRoute: () => inboxRoute,
+  path: "$conversationId",
+  component: lazyRouteComponent(() => import("./routes/inbox/ConversationView.js"), "ConversationView"),
+});
+
+const listeningRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/listening",
+  component: lazyRouteComponent(() => import("./routes/placeholder/ComingSoon.js"), "ListeningPage"),
+});
+
+const insightsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/insights",
+  component: lazyRouteComponent(() => import("./routes/placeholder/ComingSoon.js"), "InsightsPage"),
+});
+
+const contactsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/contacts",
+  validateSearch: (search: Record<string, unknown>): { q?: string } =>
+    typeof search.q === "string" && search.q ? { q: search.q } : {},
+  component: lazyRouteComponent(() => import("./routes/contacts/ContactsPage.js"), "ContactsPage"),
+});
+
+export const contactRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/contacts/$contactId",
+  component: lazyRouteComponent(() => import("./routes/contacts/ContactPage.js"), "ContactPage"),
+});
+
+const settingsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/settings",
+  component: lazyRouteComponent(() => import("./routes/settings/SettingsLayout.js"), "SettingsLayout"),
+});
+
+const settingsIndexRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: "/",
+  beforeLoad: () => {
+    throw redirect({ to: "/settings/members" });
+  },
+});
+
+const membersRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: "members",
+  component: lazyRouteComponent(() => import("./routes/settings/MembersPage.js"), "MembersPage"),
+});
+
+const departmentsRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: "departments",
+  component: lazyRouteComponent(() => import("./routes/settings/DepartmentsPage.js"), "DepartmentsPage"),
+});
+
+const invitationsRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: "invitations",
+  component: lazyRouteComponent(() => import("./routes/settings/InvitationsPage.js"), "InvitationsPage"),
+});
+
+const apiTokensRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: "api-tokens",
+  component: lazyRouteComponent(() => import("./routes/settings/ApiTokensPage.js"), "ApiTokensPage"),
+});
+
+const auditRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: "audit",
+  validateSearch: (search: Record<string, unknown>): AuditFilter => ({
+    action: typeof search.action === "string" ? search.action : undefined,
+    entityType: typeof search.entityType === "string" ? search.entityType : undefined,
+    from: typeof search.from === "string" ? search.from : undefined,
+    to: typeof search.to === "string" ? search.to : undefined,
+  }),
+  component: lazyRouteComponent(() => import("./routes/settings/AuditPage.js"), "AuditPage"),
+});
+
+const routeTree = rootRoute.addChildren([
+  loginRoute,
+  inviteRoute,
+  appRoute.addChildren([
+    indexRoute,
+    inboxRoute.addChildren([inboxIndexRoute, conversationRoute]),
+    listeningRoute,
+    contactsRoute,
+    contactRoute,
+    insightsRoute,
+    settingsRoute.addChildren([
+      settingsIndexRoute,
+      membersRoute,
+      departmentsRoute,
+      invitationsRoute,
+      apiTokensRoute,
+      auditRoute,
+    ]),
+  ]),
+]);
+
+export function createAppRouter(queryClient: QueryClient) {
+  return createRouter({
+    routeTree,
+    context: { queryClient },
+    defaultPreload: "intent",
+    defaultPreloadStaleTime: 0,
+    scrollRestoration: true,
+  });
+}
+
+declare module "@tanstack/react-router" {
+  interface Register {
+    router: ReturnType<typeof createAppRouter>;
+  }
+}

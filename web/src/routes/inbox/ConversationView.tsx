@@ -1,0 +1,179 @@
+import { Avatar, Center, Group, Stack, Text, Title, Tooltip } from "@mantine/core";
+import { IconArrowLeft, IconFlag, IconLock, IconMessages, IconNote, IconWorld } from "@tabler/icons-react";
+import { useQuery } from "@tanstack/react-query";
+import { useParams, useSearch } from "@tanstack/react-router";
+import { useTranslation } from "react-i18next";
+import { conversationQuery } from "../../api/queries.js";
+import type { ConversationDetail, Message } from "../../api/types.js";
+import { initials } from "../../app/HeaderControls.js";
+import { ActionIconLink, AnchorLink } from "../../app/links.js";
+import { CenteredLoader, ErrorAlert } from "../../app/RouteStates.js";
+import { dateTime, languageName, relativeTime } from "../../lib/format.js";
+import { useNow } from "../../lib/useNow.js";
+import { usePageTitle } from "../../lib/usePageTitle.js";
+import { SentimentBadge, StatusBadge } from "./Badges.js";
+import { ChannelIcon } from "./ChannelIcon.js";
+
+/** The empty detail pane on a desktop before a conversation is chosen. */
+export function NoConversation() {
+  const { t } = useTranslation();
+  return (
+    <Center h="100%" p="xl">
+      <Stack align="center" gap={6}>
+        <IconMessages size={40} stroke={1.2} color="var(--mantine-color-gray-4)" />
+        <Text c="dimmed" size="sm">
+          {t("inbox.selectPrompt")}
+        </Text>
+      </Stack>
+    </Center>
+  );
+}
+
+/** One conversation: who, where, how they feel, and the messages in order. */
+export function ConversationView() {
+  const { conversationId } = useParams({ from: "/app/inbox/$conversationId" });
+  const conversation = useQuery(conversationQuery(conversationId));
+  if (conversation.isPending) return <CenteredLoader />;
+  if (conversation.isError) {
+    return (
+      <div className="pad">
+        <BackToList />
+        <ErrorAlert error={conversation.error} onRetry={() => conversation.refetch()} />
+      </div>
+    );
+  }
+  return <ConversationContent conversation={conversation.data} />;
+}
+
+function BackToList() {
+  const { t } = useTranslation();
+  const { status } = useSearch({ from: "/app/inbox" });
+  return (
+    <Tooltip label={t("inbox.back")} withinPortal>
+      <ActionIconLink
+        to="/inbox"
+        search={{ status }}
+        variant="subtle"
+        color="gray"
+        className="back-to-list"
+        aria-label={t("inbox.back")}
+      >
+        <IconArrowLeft size={18} />
+      </ActionIconLink>
+    </Tooltip>
+  );
+}
+
+function ConversationContent({ conversation }: { conversation: ConversationDetail }) {
+  const { t, i18n } = useTranslation();
+  const locale = i18n.resolvedLanguage ?? "en";
+  const contactName = conversation.contact?.displayName ?? t("inbox.unknownContact");
+  const contactId = conversation.contact?.id;
+  usePageTitle(conversation.subject || t("inbox.noSubject"));
+  return (
+    <article className="conversation" aria-labelledby="conversation-title">
+      <header className="conversation-head">
+        <Group gap="sm" wrap="nowrap" align="flex-start">
+          <BackToList />
+          <ChannelIcon type={conversation.channel.type} name={conversation.channel.name} size={36} />
+          <Stack gap={4} style={{ minWidth: 0, flex: 1 }}>
+            <Title order={2} size="h4" id="conversation-title" className="conversation-subject">
+              {conversation.subject || t("inbox.noSubject")}
+            </Title>
+            <Group gap={6} wrap="nowrap" className="conversation-who">
+              {contactId ? (
+                <AnchorLink
+                  to="/contacts/$contactId"
+                  params={{ contactId }}
+                  size="sm"
+                  fw={600}
+                  className="truncate"
+                >
+                  {contactName}
+                </AnchorLink>
+              ) : (
+                <Text size="sm" fw={600} className="truncate">
+                  {contactName}
+                </Text>
+              )}
+              <Text
+                size="sm"
+                c="dimmed"
+                className="truncate"
+                title={t(`channels.${conversation.channel.type}`)}
+              >
+                · {conversation.channel.name}
+              </Text>
+            </Group>
+            <Group gap={6} wrap="wrap">
+              <StatusBadge status={conversation.status} />
+              <SentimentBadge sentiment={conversation.sentiment} />
+              <span className="meta-text">
+                {conversation.isPublic ? <IconWorld size={12} /> : <IconLock size={12} />}
+                {conversation.isPublic ? t("inbox.public") : t("inbox.private")}
+              </span>
+              {conversation.language && (
+                <span className="meta-text">{languageName(conversation.language, locale)}</span>
+              )}
+              {conversation.priority > 0 && (
+                <span className="meta-text priority-text">
+                  <IconFlag size={12} />
+                  {t("inbox.priority", { value: conversation.priority })}
+                </span>
+              )}
+            </Group>
+          </Stack>
+        </Group>
+      </header>
+      <section className="message-thread" aria-label={t("inbox.messages")}>
+        {conversation.messages.length === 0 ? (
+          <Text c="dimmed" size="sm" ta="center" py="xl">
+            {t("inbox.noMessages")}
+          </Text>
+        ) : (
+          <ol className="messages">
+            {conversation.messages.map((message) => (
+              <MessageItem key={message.id} message={message} />
+            ))}
+          </ol>
+        )}
+      </section>
+    </article>
+  );
+}
+
+function MessageItem({ message }: { message: Message }) {
+  const { t, i18n } = useTranslation();
+  const now = useNow();
+  const locale = i18n.resolvedLanguage ?? "en";
+  const sent = new Date(message.sentAt);
+  return (
+    <li className="message" data-direction={message.direction}>
+      <Avatar
+        size={28}
+        radius="xl"
+        color={message.direction === "incoming" ? "gray" : "indigo"}
+        variant="light"
+      >
+        {message.direction === "note" ? <IconNote size={15} /> : initials(message.authorName)}
+      </Avatar>
+      <div className="message-bubble">
+        <div className="message-head">
+          <Text size="xs" fw={600} component="span">
+            {message.authorName}
+          </Text>
+          {message.direction === "note" && (
+            <Text size="xs" c="yellow.9" component="span" fw={500}>
+              {t("inbox.note")}
+            </Text>
+          )}
+          <time dateTime={sent.toISOString()} title={dateTime(sent, locale)} className="message-time">
+            {relativeTime(sent, locale, now)}
+          </time>
+        </div>
+        {/* Plain text from customers: rendered as text, never as HTML. */}
+        <div className="message-body">{message.body}</div>
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,64 @@
+import { Tabs } from "@mantine/core";
+import {
+  type Icon,
+  IconHistory,
+  IconKey,
+  IconMailForward,
+  IconSitemap,
+  IconUsers,
+} from "@tabler/icons-react";
+import { Outlet, useNavigate, useRouterState } from "@tanstack/react-router";
+import { useTranslation } from "react-i18next";
+import { useMe } from "../../api/useMe.js";
+import { PageBody, PageHeader } from "../../app/Page.js";
+import { usePageTitle } from "../../lib/usePageTitle.js";
+
+type Section = "members" | "departments" | "invitations" | "api-tokens" | "audit";
+const sections: {
+  path: Section;
+  label: "members" | "departments" | "invitations" | "apiTokens" | "audit";
+  icon: Icon;
+  adminOnly: boolean;
+}[] = [
+  { path: "members", label: "members", icon: IconUsers, adminOnly: false },
+  { path: "departments", label: "departments", icon: IconSitemap, adminOnly: false },
+  { path: "invitations", label: "invitations", icon: IconMailForward, adminOnly: true },
+  { path: "api-tokens", label: "apiTokens", icon: IconKey, adminOnly: false },
+  { path: "audit", label: "audit", icon: IconHistory, adminOnly: true },
+];
+
+/** Settings with one tab per section; sections only administrators may use are not offered to others. */
+export function SettingsLayout() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const navigate = useNavigate();
+  const pathname = useRouterState({ select: (state) => state.location.pathname });
+  const current =
+    sections.find((section) => pathname.startsWith(`/settings/${section.path}`))?.path ?? "members";
+  usePageTitle(t("settings.title"));
+  const visible = sections.filter((section) => !section.adminOnly || me.isAdmin);
+  return (
+    <PageBody>
+      <PageHeader title={t("settings.title")} description={me.organization?.name} />
+      <Tabs
+        value={current}
+        onChange={(value) => value && navigate({ to: `/settings/${value as Section}` })}
+        mb="lg"
+        className="settings-tabs"
+      >
+        <Tabs.List aria-label={t("settings.sections")}>
+          {visible.map((section) => (
+            <Tabs.Tab
+              key={section.path}
+              value={section.path}
+              leftSection={<section.icon size={16} stroke={1.7} />}
+            >
+              {t(`settings.${section.label}`)}
+            </Tabs.Tab>
+          ))}
+        </Tabs.List>
+      </Tabs>
+      <Outlet />
+    </PageBody>
+  );
+}
