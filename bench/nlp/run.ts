@@ -150,7 +150,8 @@ const vaderReport = classificationReport(
   englishTweets.map((t) => label(vader.SentimentIntensityAnalyzer.polarity_scores(t).compound, 0.05)),
 );
 const nlpjsLabels: string[] = [];
-for (const t of englishTweets) nlpjsLabels.push(label((await nlpjs.process({ locale: "en", text: t })).sentiment.score, 0));
+for (const t of englishTweets)
+  nlpjsLabels.push(label((await nlpjs.process({ locale: "en", text: t })).sentiment.score, 0));
 const nlpjsReport = classificationReport(gold, nlpjsLabels);
 
 function examplesOf(dataset: DatasetName, rows: Record<string, unknown>[]) {
