@@ -17,6 +17,9 @@ export const responseSerializerCompiler = ({ schema }: { schema: ZodType }) => {
         ctx.jsonSchema.type = "string";
         ctx.jsonSchema.format = "date-time";
       }
+      // Records' key constraints do not change how an object is written; fast-json-stringify's
+      // strict schema check only complains about them.
+      delete ctx.jsonSchema.propertyNames;
     },
   });
   delete (jsonSchema as { $schema?: string }).$schema;
