@@ -2,18 +2,22 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { contactRoutes } from "./modules/contacts/routes.js";
 import { conversationRoutes } from "./modules/conversations/routes.js";
+import { conversationWorkRoutes } from "./modules/conversations/workRoutes.js";
 import { startDemoStream } from "./modules/demo/listeningDemo.js";
 import { demoRoutes } from "./modules/demo/routes.js";
 import { alertRoutes } from "./modules/listening/alertRoutes.js";
 import { mentionExportRoutes } from "./modules/listening/exportRoutes.js";
 import { intelligenceRoutes } from "./modules/listening/intelligenceRoutes.js";
 import { listeningRoutes } from "./modules/listening/routes.js";
+import { notificationRoutes } from "./modules/notifications/routes.js";
 import { createAccessDirectory } from "./modules/organizations/directory.js";
 import { organizationRoutes } from "./modules/organizations/routes.js";
 import { realtimeRoutes } from "./modules/realtime/routes.js";
+import { slaRoutes } from "./modules/sla/routes.js";
 import { createIngestGateway, startPipeline, storeDeadLetter } from "./pipeline/runtime.js";
 import { createAuth } from "./platform/auth/auth.js";
 import { type Bus, createBus } from "./platform/bus/index.js";
+import { type Clock, systemClock } from "./platform/clock.js";
 import type { Config } from "./platform/config/config.js";
 import { deriveKey, loadOrCreateMasterKey } from "./platform/crypto/secrets.js";
 import { type Database, openDatabase } from "./platform/db/client.js";
@@ -37,6 +41,8 @@ export interface BuildAppProps {
   database?: Database;
   /** Folder of the built web app; default: dist/web beside the program, when it exists. */
   webRoot?: string;
+  /** The time as the app sees it (service-level clocks, snoozes); tests pass a manual clock. */
+  clock?: Clock;
 }
 
 export async function buildApp(props: BuildAppProps) {
@@ -66,8 +72,12 @@ export async function buildApp(props: BuildAppProps) {
     webRoot: props.webRoot ?? defaultWebRoot(),
   });
   const db = database.db;
+  const clock = props.clock ?? systemClock;
   await app.register(organizationRoutes, { db, baseUrl: config.baseUrl, directory });
-  await app.register(conversationRoutes, { db });
+  await app.register(conversationRoutes, { db, clock });
+  await app.register(conversationWorkRoutes, { db, clock, bus });
+  await app.register(slaRoutes, { db, clock });
+  await app.register(notificationRoutes, { db, clock });
   await app.register(contactRoutes, { db });
   await app.register(listeningRoutes, {
     db,
@@ -76,7 +86,12 @@ export async function buildApp(props: BuildAppProps) {
   });
   await app.register(intelligenceRoutes, { db, queriesChanged: gateway.queriesChanged });
   await app.register(mentionExportRoutes, { db });
-  await app.register(alertRoutes, { db, secretsKey, requeue: (subject, data) => bus.publish(subject, data) });
+  await app.register(alertRoutes, {
+    db,
+    clock,
+    secretsKey,
+    requeue: (subject, data) => bus.publish(subject, data),
+  });
   await app.register(realtimeRoutes, { bus });
   const demoStream = props.demoOrganizationId
     ? {
@@ -86,7 +101,7 @@ export async function buildApp(props: BuildAppProps) {
     : undefined;
   await app.register(demoRoutes, { stream: demoStream });
   const pipeline = props.withPipeline
-    ? await startPipeline({ db, bus, secretsKey, baseUrl: config.baseUrl, log: app.log })
+    ? await startPipeline({ db, bus, clock, secretsKey, baseUrl: config.baseUrl, log: app.log })
     : undefined;
   app.addHook("onClose", async () => {
     demoStream?.stop();
