@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gte, inArray, isNull, lt, lte, ne, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, count, eq, gte, inArray, isNull, lte, ne, or, type SQL, sql } from "drizzle-orm";
 import { recordAudit } from "../../platform/audit/audit.js";
 import type { OrgContext } from "../../platform/auth/context.js";
 import { seesAllDepartments } from "../../platform/auth/roles.js";
@@ -164,7 +164,7 @@ export async function slaBreachStats(db: DbOrTx, ctx: OrgContext, query: BreachS
   const conditions: SQL[] = [
     eq(slaBreach.organizationId, ctx.organizationId),
     gte(slaBreach.breachedAt, query.from),
-    lt(slaBreach.breachedAt, query.to),
+    lte(slaBreach.breachedAt, query.to),
   ];
   if (!seesAllDepartments(ctx.role)) {
     conditions.push(
