@@ -4,7 +4,7 @@ import { anyRole } from "../../platform/auth/roles.js";
 import type { Clock } from "../../platform/clock.js";
 import type { Db } from "../../platform/db/client.js";
 import { orgOf } from "../../platform/http/access.js";
-import { idParams, isoDate, limitQuery } from "../../platform/http/schemas.js";
+import { booleanQuery, idParams, isoDate, limitQuery } from "../../platform/http/schemas.js";
 import { slaTargets } from "../sla/schema.js";
 import { conversationSorts, getConversation, listChannels, listConversations } from "./conversations.js";
 import { channelTypes, conversationStatuses, messageDirections } from "./schema.js";
@@ -62,11 +62,6 @@ export const conversationDetailSchema = conversationSummary.extend({
   breaches: z.array(z.object({ target: z.enum(slaTargets), dueAt: isoDate, breachedAt: isoDate })),
 });
 
-const booleanQuery = z
-  .enum(["true", "false"])
-  .transform((v) => v === "true")
-  .optional();
-
 /** The inbox: list, filter, search and read conversations. Work on them: workRoutes.ts. */
 export const conversationRoutes: FastifyPluginAsyncZod<{ db: Db; clock: Clock }> = async (
   app,
@@ -89,7 +84,7 @@ export const conversationRoutes: FastifyPluginAsyncZod<{ db: Db; clock: Clock }>
             .describe("me: assigned to the caller; unassigned: to nobody"),
           sentiment: z.enum(["negative", "neutral", "positive"]).optional(),
           label: z.string().max(40).optional(),
-          slaBreached: booleanQuery.describe("Only conversations whose due time has passed"),
+          slaBreached: booleanQuery.optional().describe("Only conversations whose due time has passed"),
           q: z.string().max(200).optional().describe("Full-text search over subject and messages"),
           sort: z
             .enum(conversationSorts)

@@ -8,7 +8,7 @@ import { encryptSecret } from "../../platform/crypto/secrets.js";
 import type { Db } from "../../platform/db/client.js";
 import { NotFoundError } from "../../platform/errors.js";
 import { orgOf } from "../../platform/http/access.js";
-import { idParams, isoDate, limitQuery, okResponse } from "../../platform/http/schemas.js";
+import { booleanQuery, idParams, isoDate, limitQuery, okResponse } from "../../platform/http/schemas.js";
 import { socialIdentity } from "../contacts/schema.js";
 import { openConversation } from "../conversations/conversationOpener.js";
 import { smtpSettings } from "../organizations/schema.js";
@@ -178,10 +178,7 @@ export const alertRoutes: FastifyPluginAsyncZod<AlertRoutesOptions> = async (
         tags: ["alerts"],
         summary: "Fired alerts, newest first, with their deliveries.",
         querystring: z.object({
-          open: z
-            .enum(["true", "false"])
-            .transform((v) => v === "true")
-            .optional(),
+          open: booleanQuery.optional(),
           limit: limitQuery,
         }),
         response: { 200: z.array(alertSchema) },

@@ -4,7 +4,7 @@ import { anyRole } from "../../platform/auth/roles.js";
 import type { Clock } from "../../platform/clock.js";
 import type { Db } from "../../platform/db/client.js";
 import { orgOf } from "../../platform/http/access.js";
-import { idParams, isoDate, limitQuery, okResponse } from "../../platform/http/schemas.js";
+import { booleanQuery, idParams, isoDate, limitQuery, okResponse } from "../../platform/http/schemas.js";
 import { listNotifications, markAllNotificationsRead, markNotificationRead } from "./notifications.js";
 
 export const notificationSchema = z.object({
@@ -35,10 +35,7 @@ export const notificationRoutes: FastifyPluginAsyncZod<{ db: Db; clock: Clock }>
         tags: ["notifications"],
         summary: "The caller's notifications and the organization's alerts, newest first.",
         querystring: z.object({
-          unread: z
-            .enum(["true", "false"])
-            .transform((v) => v === "true")
-            .optional(),
+          unread: booleanQuery.optional(),
           limit: limitQuery,
         }),
         response: { 200: z.array(notificationSchema) },
