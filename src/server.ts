@@ -14,6 +14,7 @@ import { createAccessDirectory } from "./modules/organizations/directory.js";
 import { organizationRoutes } from "./modules/organizations/routes.js";
 import { realtimeRoutes } from "./modules/realtime/routes.js";
 import { slaRoutes } from "./modules/sla/routes.js";
+import { startInboxTimers } from "./pipeline/inboxTimers.js";
 import { createIngestGateway, startPipeline, storeDeadLetter } from "./pipeline/runtime.js";
 import { createAuth } from "./platform/auth/auth.js";
 import { type Bus, createBus } from "./platform/bus/index.js";
@@ -43,6 +44,8 @@ export interface BuildAppProps {
   webRoot?: string;
   /** The time as the app sees it (service-level clocks, snoozes); tests pass a manual clock. */
   clock?: Clock;
+  /** Wake snoozed conversations and record service-level breaches every 30 s (default: on). */
+  inboxTimers?: boolean;
 }
 
 export async function buildApp(props: BuildAppProps) {
@@ -101,10 +104,14 @@ export async function buildApp(props: BuildAppProps) {
     : undefined;
   await app.register(demoRoutes, { stream: demoStream });
   const pipeline = props.withPipeline
-    ? await startPipeline({ db, bus, clock, secretsKey, baseUrl: config.baseUrl, log: app.log })
+    ? await startPipeline({ db, bus, secretsKey, baseUrl: config.baseUrl, log: app.log })
     : undefined;
+  // In the server process: every replica may run them, both jobs lock rows and are idempotent.
+  const inboxTimers =
+    props.inboxTimers === false ? undefined : startInboxTimers({ db, bus, clock, log: app.log });
   app.addHook("onClose", async () => {
     demoStream?.stop();
+    await inboxTimers?.stop();
     await pipeline?.stop();
     if (!props.bus) await bus.close();
     if (!props.database) await database.close();

@@ -10,7 +10,8 @@ export interface InboxTimersProps extends InboxDeps {
 
 /**
  * The inbox's clock work: wake snoozed conversations whose time has come and record service-level
- * breaches. Every worker may run it; both jobs lock rows and are idempotent.
+ * breaches. Runs in the server process (`konversa start` and every `konversa serve` replica); both
+ * jobs lock rows and are idempotent, so replicas running it at once do no harm.
  */
 export function startInboxTimers(props: InboxTimersProps) {
   let running: Promise<unknown> = Promise.resolve();

@@ -4,10 +4,8 @@ import { evaluateAlerts, type FiredAlert } from "../modules/listening/alerts/ale
 import { computeInfluence } from "../modules/listening/influencers.js";
 import { deadLetter, mention } from "../modules/listening/schema.js";
 import type { Bus, BusMessage } from "../platform/bus/index.js";
-import { type Clock, systemClock } from "../platform/clock.js";
 import type { Db } from "../platform/db/client.js";
 import { type NormalizedPost, normalizedPostSchema } from "../platform/posts/normalizedPost.js";
-import { startInboxTimers } from "./inboxTimers.js";
 import { analyzePost } from "./postAnalyzer.js";
 import { type AnalyzePost, type IncomingPost, ingestPosts, type StoredMention } from "./postIngester.js";
 import { createQueryMatcher } from "./queryMatcher.js";
@@ -45,8 +43,6 @@ export function createIngestGateway(bus: Bus) {
 export interface StartPipelineProps {
   db: Db;
   bus: Bus;
-  /** The time of the service-level clocks and snoozes (default: the system's). */
-  clock?: Clock;
   secretsKey: Buffer;
   baseUrl: string;
   analyze?: AnalyzePost;
@@ -133,19 +129,10 @@ export async function startPipeline(props: StartPipelineProps) {
   }, influenceEveryMs);
   influence.unref();
 
-  // Snoozes that end and service levels that are missed.
-  const inboxTimers = startInboxTimers({
-    db: props.db,
-    bus: props.bus,
-    clock: props.clock ?? systemClock,
-    log: props.log,
-  });
-
   return {
     async stop() {
       clearInterval(retry);
       clearInterval(influence);
-      await inboxTimers.stop();
       unsubscribe();
       await consumer.stop();
       await delivering;

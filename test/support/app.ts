@@ -45,6 +45,8 @@ export async function createTestApp(
     webRoot: path.join(tmpdir(), "konversa-no-web"),
     withPipeline: options.withPipeline ?? false,
     clock: options.clock,
+    // Tests run the inbox timers' jobs themselves, at the moments they choose.
+    inboxTimers: false,
   });
   await built.app.ready();
   return {
