@@ -2,18 +2,23 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { contactRoutes } from "./modules/contacts/routes.js";
 import { conversationRoutes } from "./modules/conversations/routes.js";
+import { conversationWorkRoutes } from "./modules/conversations/workRoutes.js";
 import { startDemoStream } from "./modules/demo/listeningDemo.js";
 import { demoRoutes } from "./modules/demo/routes.js";
 import { alertRoutes } from "./modules/listening/alertRoutes.js";
 import { mentionExportRoutes } from "./modules/listening/exportRoutes.js";
 import { intelligenceRoutes } from "./modules/listening/intelligenceRoutes.js";
 import { listeningRoutes } from "./modules/listening/routes.js";
+import { notificationRoutes } from "./modules/notifications/routes.js";
 import { createAccessDirectory } from "./modules/organizations/directory.js";
 import { organizationRoutes } from "./modules/organizations/routes.js";
 import { realtimeRoutes } from "./modules/realtime/routes.js";
+import { slaRoutes } from "./modules/sla/routes.js";
+import { startInboxTimers } from "./pipeline/inboxTimers.js";
 import { createIngestGateway, startPipeline, storeDeadLetter } from "./pipeline/runtime.js";
 import { createAuth } from "./platform/auth/auth.js";
 import { type Bus, createBus } from "./platform/bus/index.js";
+import { type Clock, systemClock } from "./platform/clock.js";
 import type { Config } from "./platform/config/config.js";
 import { deriveKey, loadOrCreateMasterKey } from "./platform/crypto/secrets.js";
 import { type Database, openDatabase } from "./platform/db/client.js";
@@ -37,6 +42,10 @@ export interface BuildAppProps {
   database?: Database;
   /** Folder of the built web app; default: dist/web beside the program, when it exists. */
   webRoot?: string;
+  /** The time as the app sees it (service-level clocks, snoozes); tests pass a manual clock. */
+  clock?: Clock;
+  /** Wake snoozed conversations and record service-level breaches every 30 s (default: on). */
+  inboxTimers?: boolean;
 }
 
 export async function buildApp(props: BuildAppProps) {
@@ -66,8 +75,12 @@ export async function buildApp(props: BuildAppProps) {
     webRoot: props.webRoot ?? defaultWebRoot(),
   });
   const db = database.db;
+  const clock = props.clock ?? systemClock;
   await app.register(organizationRoutes, { db, baseUrl: config.baseUrl, directory });
-  await app.register(conversationRoutes, { db });
+  await app.register(conversationRoutes, { db, clock });
+  await app.register(conversationWorkRoutes, { db, clock, bus });
+  await app.register(slaRoutes, { db, clock });
+  await app.register(notificationRoutes, { db, clock });
   await app.register(contactRoutes, { db });
   await app.register(listeningRoutes, {
     db,
@@ -76,7 +89,12 @@ export async function buildApp(props: BuildAppProps) {
   });
   await app.register(intelligenceRoutes, { db, queriesChanged: gateway.queriesChanged });
   await app.register(mentionExportRoutes, { db });
-  await app.register(alertRoutes, { db, secretsKey, requeue: (subject, data) => bus.publish(subject, data) });
+  await app.register(alertRoutes, {
+    db,
+    clock,
+    secretsKey,
+    requeue: (subject, data) => bus.publish(subject, data),
+  });
   await app.register(realtimeRoutes, { bus });
   const demoStream = props.demoOrganizationId
     ? {
@@ -88,8 +106,12 @@ export async function buildApp(props: BuildAppProps) {
   const pipeline = props.withPipeline
     ? await startPipeline({ db, bus, secretsKey, baseUrl: config.baseUrl, log: app.log })
     : undefined;
+  // In the server process: every replica may run them, both jobs lock rows and are idempotent.
+  const inboxTimers =
+    props.inboxTimers === false ? undefined : startInboxTimers({ db, bus, clock, log: app.log });
   app.addHook("onClose", async () => {
     demoStream?.stop();
+    await inboxTimers?.stop();
     await pipeline?.stop();
     if (!props.bus) await bus.close();
     if (!props.database) await database.close();

@@ -134,6 +134,27 @@ describe(`tenant isolation on every route (${testBackend})`, () => {
     controller.abort();
   });
 
+  it("bulk actions on organization B's conversations answer not found for each, and change nothing", async () => {
+    const response = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/conversations/bulk",
+      headers: a.owner.headers,
+      payload: { conversationIds: [b.ids.conversationId], action: { type: "resolve" } },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({
+      succeeded: 0,
+      results: [{ conversationId: b.ids.conversationId, ok: false, error: { code: "not_found" } }],
+    });
+    const mentionB = await t.app.inject({
+      method: "POST",
+      url: `/api/v1/conversations/${a.ids.conversationId}/notes`,
+      headers: a.owner.headers,
+      payload: { body: "hello", mentionedMemberIds: [b.ids.memberId] },
+    });
+    expect(mentionB.statusCode).toBe(400);
+  });
+
   it("cannot switch the session into an organization one is not a member of", async () => {
     const response = await t.app.inject({
       method: "PUT",

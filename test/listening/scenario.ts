@@ -88,11 +88,15 @@ export async function runListeningScenario({
     expect(accepted.json()).toMatchObject({ accepted: 4, rejected: [] });
     // The same batch again changes nothing: ingest is idempotent.
     await api("POST", "/api/v1/ingest/posts", { posts: calm });
+    // Two workers may store the calm posts in different batches: wait for all three, not the first.
     await waitFor(
       async () =>
-        (await api("GET", "/api/v1/mentions?q=pünktlich")).json().mentions?.length === 1 ? true : undefined,
+        (await api("GET", `/api/v1/mentions?queryId=${queryId}&limit=50`)).json().mentions?.length === 3
+          ? true
+          : undefined,
       "the calm posts",
     );
+    expect((await api("GET", "/api/v1/mentions?q=pünktlich")).json().mentions).toHaveLength(1);
     const calmMentions = (await api("GET", `/api/v1/mentions?queryId=${queryId}&limit=50`)).json().mentions;
     expect(calmMentions).toHaveLength(3);
     expect(calmMentions.find((m: { text: string }) => m.text.includes("pünktlich")).sentiment).not.toBe(

@@ -5,6 +5,7 @@ import { addMember } from "../../src/modules/organizations/members.js";
 import { createOrganization } from "../../src/modules/organizations/organizationCreator.js";
 import { createUser } from "../../src/modules/organizations/userCreator.js";
 import type { Role } from "../../src/platform/auth/roles.js";
+import type { Clock } from "../../src/platform/clock.js";
 import { loadConfig } from "../../src/platform/config/config.js";
 import { buildApp } from "../../src/server.js";
 import { createTestDatabase, type TestDatabase } from "./database.js";
@@ -16,7 +17,14 @@ export const testSecretKey = "11".repeat(32);
 
 /** The app on a fresh test database, without listening: requests go through `app.inject`. */
 export async function createTestApp(
-  options: { loginRateLimit?: number; withPipeline?: boolean; natsUrl?: string; natsPrefix?: string } = {},
+  options: {
+    loginRateLimit?: number;
+    withPipeline?: boolean;
+    natsUrl?: string;
+    natsPrefix?: string;
+    /** The app's time; a manual clock lets a test move it (service levels, snoozes). */
+    clock?: Clock;
+  } = {},
 ) {
   const database = await createTestDatabase();
   const config = loadConfig({
@@ -36,6 +44,9 @@ export async function createTestApp(
     database,
     webRoot: path.join(tmpdir(), "konversa-no-web"),
     withPipeline: options.withPipeline ?? false,
+    clock: options.clock,
+    // Tests run the inbox timers' jobs themselves, at the moments they choose.
+    inboxTimers: false,
   });
   await built.app.ready();
   return {

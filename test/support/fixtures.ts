@@ -1,13 +1,18 @@
 import { eq } from "drizzle-orm";
 import { contact, socialIdentity } from "../../src/modules/contacts/schema.js";
+import { createCannedResponse } from "../../src/modules/conversations/cannedResponses.js";
 import { channel, conversation } from "../../src/modules/conversations/schema.js";
 import { loadDemoData } from "../../src/modules/demo/demoLoader.js";
 import { saveAlertRule } from "../../src/modules/listening/alerts/alertRules.js";
 import { createQuery } from "../../src/modules/listening/queries.js";
 import { alert, deadLetter, mention } from "../../src/modules/listening/schema.js";
+import { notifyMembers } from "../../src/modules/notifications/notifications.js";
+import { notification } from "../../src/modules/notifications/schema.js";
 import { createApiToken } from "../../src/modules/organizations/apiTokens.js";
 import { createInvitation } from "../../src/modules/organizations/invitations.js";
 import { department, member } from "../../src/modules/organizations/schema.js";
+import { slaBreach } from "../../src/modules/sla/schema.js";
+import { createBusinessHours, createSlaPolicy } from "../../src/modules/sla/slaSettings.js";
 import type { OrgContext } from "../../src/platform/auth/context.js";
 import { createPerson, type TestApp, testBaseUrl } from "./app.js";
 
@@ -119,6 +124,48 @@ export async function createPopulatedOrganization(t: TestApp, name: string) {
       attempts: 8,
     })
     .returning();
+  const canned = await createCannedResponse(t.db, ctx, {
+    shortcut: "thanks",
+    title: "Thanks",
+    body: "Hallo {{contact.first_name}}, danke! {{agent.name}}",
+  });
+  const hours = await createBusinessHours(t.db, ctx, {
+    name: "Office",
+    timezone: "Europe/Berlin",
+    weeklyRanges: [{ weekday: 1, start: "09:00", end: "17:00" }],
+  });
+  const policy = await createSlaPolicy(t.db, ctx, {
+    name: "Default",
+    channelId: null,
+    firstResponseMinutes: 1440,
+    nextResponseMinutes: 1440,
+    resolutionMinutes: null,
+    immediateResponseMinutes: 15,
+    urgencyThreshold: 0.7,
+    businessHoursId: hours.id,
+  });
+  await t.db.insert(slaBreach).values({
+    organizationId: owner.organizationId,
+    conversationId: aConversation!.id,
+    target: "first_response",
+    dueAt: new Date(Date.now() - 3_600_000),
+    departmentId: aConversation!.departmentId,
+    breachedAt: new Date(),
+  });
+  await notifyMembers(t.db, {
+    organizationId: owner.organizationId,
+    memberIds: [ownerMember!.id],
+    actorMemberId: null,
+    kind: "conversation.assigned",
+    title: "Fixture",
+    conversationId: aConversation!.id,
+    at: new Date(),
+  });
+  const [ownNotification] = await t.db
+    .select()
+    .from(notification)
+    .where(eq(notification.memberId, ownerMember!.id))
+    .limit(1);
   return {
     owner,
     agent,
@@ -138,6 +185,10 @@ export async function createPopulatedOrganization(t: TestApp, name: string) {
       ruleId: rule.id,
       alertId: fired!.id,
       deadLetterId: letter!.id,
+      cannedResponseId: canned.id,
+      businessHoursId: hours.id,
+      slaPolicyId: policy.id,
+      notificationId: ownNotification!.id,
       token: invitation.token,
     } as Record<string, string>,
   };
@@ -171,6 +222,31 @@ export const sampleBodies: Record<string, unknown> = {
   "POST /api/v1/alerts/:alertId/conversation": {},
   "POST /api/v1/mentions/:mentionId/conversation": {},
   "POST /api/v1/ingest/posts": { posts: [{}] },
+  "PUT /api/v1/conversations/:conversationId/assignment": { assigneeMemberId: null },
+  "PUT /api/v1/conversations/:conversationId/status": { status: "resolved" },
+  "PUT /api/v1/conversations/:conversationId/labels": { add: ["probe"] },
+  "PUT /api/v1/conversations/:conversationId/priority": { priority: 1 },
+  "POST /api/v1/conversations/:conversationId/notes": { body: "probe", mentionedMemberIds: [] },
+  "POST /api/v1/conversations/:conversationId/replies": { body: "probe" },
+  "POST /api/v1/conversations/:conversationId/pii-check": { text: "probe" },
+  "POST /api/v1/conversations/:conversationId/continue-privately": {
+    channelId: "00000000-0000-4000-8000-000000000000",
+  },
+  "POST /api/v1/conversations/bulk": {
+    conversationIds: ["00000000-0000-4000-8000-000000000000"],
+    action: { type: "resolve" },
+  },
+  "POST /api/v1/channels/:channelId/incoming": { authorName: "probe", text: "probe" },
+  "POST /api/v1/canned-responses": { shortcut: "probe", title: "Probe", body: "Hi" },
+  "PATCH /api/v1/canned-responses/:cannedResponseId": { title: "Renamed" },
+  "POST /api/v1/sla/business-hours": {
+    name: "Probe",
+    timezone: "Europe/Berlin",
+    weeklyRanges: [{ weekday: 1, start: "09:00", end: "17:00" }],
+  },
+  "PATCH /api/v1/sla/business-hours/:businessHoursId": { name: "Renamed" },
+  "POST /api/v1/sla/policies": { name: "Probe", channelId: null },
+  "PATCH /api/v1/sla/policies/:slaPolicyId": { name: "Renamed" },
   "PUT /api/v1/settings/smtp": {
     host: "localhost",
     port: 25,

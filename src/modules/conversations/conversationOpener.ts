@@ -1,8 +1,10 @@
 import { and, eq } from "drizzle-orm";
 import { recordAudit } from "../../platform/audit/audit.js";
 import type { OrgContext } from "../../platform/auth/context.js";
+import type { Clock } from "../../platform/clock.js";
 import type { Db } from "../../platform/db/client.js";
 import { assertDepartmentsBelong } from "../organizations/members.js";
+import { clocksAfterCustomerMessage, policyFor } from "../sla/slaClock.js";
 import { type ChannelType, channel, channelTypes, conversation, message } from "./schema.js";
 
 export interface OpenConversationProps {
@@ -14,6 +16,9 @@ export interface OpenConversationProps {
   isPublic: boolean;
   language?: string;
   sentiment?: string;
+  /** The post's urgency score (nlp); above the policy's threshold the first answer is due at once. */
+  urgency?: number;
+  hasPii?: boolean;
   /** Route it to a department straight away. */
   departmentId?: string;
   /** A private note for the colleagues who take it over. */
@@ -24,10 +29,16 @@ export interface OpenConversationProps {
 
 /**
  * Opens an inbox conversation for a post found by listening, on the organization's channel for that
- * network (created on first use), optionally routed to a department with a note.
+ * network (created on first use), optionally routed to a department with a note. The first-response
+ * clock starts now, when the organization takes the post up.
  */
-export async function openConversation(db: Db, ctx: OrgContext, props: OpenConversationProps) {
-  return db.transaction(async (tx) => {
+export async function openConversation(
+  deps: { db: Db; clock: Clock },
+  ctx: OrgContext,
+  props: OpenConversationProps,
+) {
+  const now = deps.clock.now();
+  return deps.db.transaction(async (tx) => {
     if (props.departmentId) await assertDepartmentsBelong(tx, ctx.organizationId, [props.departmentId]);
     const type: ChannelType = (channelTypes as readonly string[]).includes(props.network)
       ? (props.network as ChannelType)
@@ -41,10 +52,21 @@ export async function openConversation(db: Db, ctx: OrgContext, props: OpenConve
     found ??= (
       await tx
         .insert(channel)
-        .values({ organizationId: ctx.organizationId, type, name })
+        .values({
+          organizationId: ctx.organizationId,
+          type,
+          name,
+          isPrivate: type === "email" || type === "webchat",
+        })
         .returning({ id: channel.id })
     )[0]!;
     const subject = props.text.replace(/\s+/g, " ").trim().slice(0, 80) || "(no text)";
+    const policy = await policyFor(tx, ctx.organizationId, found.id);
+    const clocks = clocksAfterCustomerMessage(
+      policy,
+      { firstRespondedAt: null, firstResponseDueAt: null, nextResponseDueAt: null, resolutionDueAt: null },
+      { at: now, urgency: props.urgency ?? 0 },
+    );
     const [created] = await tx
       .insert(conversation)
       .values({
@@ -55,7 +77,10 @@ export async function openConversation(db: Db, ctx: OrgContext, props: OpenConve
         isPublic: props.isPublic,
         language: props.language ?? null,
         sentiment: props.sentiment ?? null,
-        lastMessageAt: new Date(),
+        urgency: props.urgency ?? null,
+        ...clocks,
+        lastMessageAt: now,
+        createdAt: now,
       })
       .returning({ id: conversation.id });
     await tx.insert(message).values({
@@ -65,6 +90,7 @@ export async function openConversation(db: Db, ctx: OrgContext, props: OpenConve
       authorName: props.authorName,
       externalId: props.externalId,
       body: props.text,
+      hasPii: props.hasPii ?? false,
       sentAt: props.postedAt,
     });
     if (props.note) {
@@ -75,6 +101,7 @@ export async function openConversation(db: Db, ctx: OrgContext, props: OpenConve
         authorName: "Konversa",
         authorMemberId: ctx.memberId,
         body: props.note,
+        sentAt: now,
       });
     }
     await recordAudit(tx, ctx, {

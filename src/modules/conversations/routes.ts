@@ -1,26 +1,45 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { anyRole } from "../../platform/auth/roles.js";
+import type { Clock } from "../../platform/clock.js";
 import type { Db } from "../../platform/db/client.js";
 import { orgOf } from "../../platform/http/access.js";
-import { idParams, isoDate, limitQuery } from "../../platform/http/schemas.js";
-import { getConversation, listChannels, listConversations } from "./conversations.js";
+import { booleanQuery, idParams, isoDate, limitQuery } from "../../platform/http/schemas.js";
+import { slaTargets } from "../sla/schema.js";
+import { conversationSorts, getConversation, listChannels, listConversations } from "./conversations.js";
 import { channelTypes, conversationStatuses, messageDirections } from "./schema.js";
 
-const channelSchema = z.object({ id: z.uuid(), type: z.enum(channelTypes), name: z.string() });
+const channelSchema = z.object({
+  id: z.uuid(),
+  type: z.enum(channelTypes),
+  name: z.string(),
+  isPrivate: z.boolean().describe("Direct messages, e-mail, web chat: a place for personal data"),
+});
 const conversationSummary = z.object({
   id: z.uuid(),
   subject: z.string(),
   status: z.enum(conversationStatuses),
-  priority: z.number(),
+  priority: z.number().describe("0 none, 1 low, 2 high, 3 urgent"),
   isPublic: z.boolean(),
   language: z.string().nullable(),
   sentiment: z.string().nullable(),
   departmentId: z.uuid().nullable(),
   assigneeMemberId: z.uuid().nullable(),
+  labels: z.array(z.string()),
+  urgency: z.number().nullable().describe("Highest urgency score (0–1) of the customer's messages"),
+  snoozedUntil: isoDate.nullable(),
+  dueAt: isoDate.nullable().describe("The earliest running service-level due time"),
+  firstResponseDueAt: isoDate.nullable(),
+  nextResponseDueAt: isoDate.nullable(),
+  resolutionDueAt: isoDate.nullable(),
+  firstRespondedAt: isoDate.nullable(),
+  linkedConversationId: z
+    .uuid()
+    .nullable()
+    .describe("The private continuation of a public conversation, or the public origin of a private one"),
   lastMessageAt: isoDate,
   createdAt: isoDate,
-  channel: channelSchema,
+  channel: channelSchema.omit({ isPrivate: true }),
   contact: z.object({ id: z.uuid().nullable(), displayName: z.string().nullable() }).nullable(),
 });
 export const conversationListSchema = z.object({
@@ -33,32 +52,51 @@ export const conversationDetailSchema = conversationSummary.extend({
       id: z.uuid(),
       direction: z.enum(messageDirections),
       authorName: z.string(),
+      authorMemberId: z.uuid().nullable(),
       body: z.string(),
+      hasPii: z.boolean().describe("The text contains personal data (e-mail, phone, IBAN, address …)"),
+      mentionedMemberIds: z.array(z.uuid()),
       sentAt: isoDate,
     }),
   ),
+  breaches: z.array(z.object({ target: z.enum(slaTargets), dueAt: isoDate, breachedAt: isoDate })),
 });
 
-/** The inbox as far as the foundation goes: list and read conversations. The inbox issue adds work on them. */
-export const conversationRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) => {
+/** The inbox: list, filter, search and read conversations. Work on them: workRoutes.ts. */
+export const conversationRoutes: FastifyPluginAsyncZod<{ db: Db; clock: Clock }> = async (
+  app,
+  { db, clock },
+) => {
   app.get(
     "/api/v1/conversations",
     {
       config: { access: anyRole },
       schema: {
         tags: ["inbox"],
-        summary: "Conversations, newest activity first; agents see their departments'.",
+        summary: "Conversations, filtered and sorted; agents see their departments'.",
         querystring: z.object({
           status: z.enum(conversationStatuses).optional(),
           channelId: z.uuid().optional(),
           departmentId: z.uuid().optional(),
+          assignee: z
+            .enum(["me", "unassigned"])
+            .optional()
+            .describe("me: assigned to the caller; unassigned: to nobody"),
+          sentiment: z.enum(["negative", "neutral", "positive"]).optional(),
+          label: z.string().max(40).optional(),
+          slaBreached: booleanQuery.optional().describe("Only conversations whose due time has passed"),
+          q: z.string().max(200).optional().describe("Full-text search over subject and messages"),
+          sort: z
+            .enum(conversationSorts)
+            .default("recent")
+            .describe("recent: newest activity first; due: earliest due time first"),
           cursor: z.string().max(100).optional(),
           limit: limitQuery,
         }),
         response: { 200: conversationListSchema },
       },
     },
-    async (request) => listConversations(db, orgOf(request), request.query),
+    async (request) => listConversations(db, orgOf(request), request.query, clock.now()),
   );
   app.get(
     "/api/v1/conversations/:conversationId",
@@ -66,7 +104,7 @@ export const conversationRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app,
       config: { access: anyRole },
       schema: {
         tags: ["inbox"],
-        summary: "One conversation with its messages.",
+        summary: "One conversation with its messages, notes and service-level breaches.",
         params: idParams("conversationId"),
         response: { 200: conversationDetailSchema },
       },

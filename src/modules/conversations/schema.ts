@@ -1,5 +1,8 @@
+import { sql } from "drizzle-orm";
 import {
+  type AnyPgColumn,
   boolean,
+  doublePrecision,
   index,
   integer,
   pgEnum,
@@ -28,6 +31,8 @@ export type ChannelType = (typeof channelTypes)[number];
 export const conversationStatuses = ["open", "pending", "snoozed", "resolved"] as const;
 export type ConversationStatus = (typeof conversationStatuses)[number];
 export const messageDirections = ["incoming", "outgoing", "note"] as const;
+/** 0 none, 1 low, 2 high, 3 urgent. */
+export const maxPriority = 3;
 
 export const channelTypeEnum = pgEnum("channel_type", channelTypes);
 export const conversationStatusEnum = pgEnum("conversation_status", conversationStatuses);
@@ -43,6 +48,8 @@ export const channel = pgTable(
       .references(() => organization.id, { onDelete: "cascade" }),
     type: channelTypeEnum("type").notNull(),
     name: text("name").notNull(),
+    /** Direct messages, e-mail, web chat: only the customer and the organization read them. */
+    isPrivate: boolean("is_private").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("channel_org_idx").on(t.organizationId)],
@@ -67,12 +74,31 @@ export const conversation = pgTable(
     isPublic: boolean("is_public").notNull().default(true),
     language: text("language"),
     sentiment: text("sentiment"),
+    /** Free labels set by agents (`refund`, `vip` …), lower-case. */
+    labels: text("labels").array().notNull().default(sql`'{}'::text[]`),
+    /** Highest urgency score (nlp) of the customer's messages. */
+    urgency: doublePrecision("urgency"),
+    /** When a snoozed conversation opens again by itself. */
+    snoozedUntil: timestamp("snoozed_until", { withTimezone: true }),
+    resolvedAt: timestamp("resolved_at", { withTimezone: true }),
+    /** The organization's first answer; stops the first-response clock. */
+    firstRespondedAt: timestamp("first_responded_at", { withTimezone: true }),
+    /** Service-level clocks (null: nothing is due). Breaches are recorded in `sla_breach`. */
+    firstResponseDueAt: timestamp("first_response_due_at", { withTimezone: true }),
+    nextResponseDueAt: timestamp("next_response_due_at", { withTimezone: true }),
+    resolutionDueAt: timestamp("resolution_due_at", { withTimezone: true }),
+    /** The other half of a public conversation continued privately (and back). */
+    linkedConversationId: uuid("linked_conversation_id").references((): AnyPgColumn => conversation.id, {
+      onDelete: "set null",
+    }),
     lastMessageAt: timestamp("last_message_at", { withTimezone: true }).notNull().defaultNow(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     index("conversation_org_status_last_idx").on(t.organizationId, t.status, t.lastMessageAt),
     index("conversation_org_department_idx").on(t.organizationId, t.departmentId),
+    index("conversation_org_assignee_idx").on(t.organizationId, t.assigneeMemberId),
+    index("conversation_snoozed_until_idx").on(t.snoozedUntil).where(sql`status = 'snoozed'`),
   ],
 );
 
@@ -91,10 +117,33 @@ export const message = pgTable(
     authorMemberId: uuid("author_member_id").references(() => member.id, { onDelete: "set null" }),
     externalId: text("external_id"),
     body: text("body").notNull(),
+    /** Personal data found in the text (nlp), for the public-to-private hint. */
+    hasPii: boolean("has_pii").notNull().default(false),
+    /** Colleagues @mentioned in a note. */
+    mentionedMemberIds: uuid("mentioned_member_ids").array().notNull().default(sql`'{}'::uuid[]`),
     sentAt: timestamp("sent_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     index("message_conversation_sent_idx").on(t.conversationId, t.sentAt),
+    index("message_body_search_idx").using("gin", sql`to_tsvector('simple', ${t.body})`),
     uniqueIndex("message_org_conversation_external_idx").on(t.organizationId, t.conversationId, t.externalId),
   ],
+);
+
+/** A prepared answer an agent inserts by its shortcut (`/refund`); variables are filled server-side. */
+export const cannedResponse = pgTable(
+  "canned_response",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organization.id, { onDelete: "cascade" }),
+    shortcut: text("shortcut").notNull(),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    createdByMemberId: uuid("created_by_member_id").references(() => member.id, { onDelete: "set null" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("canned_response_org_shortcut_idx").on(t.organizationId, t.shortcut)],
 );

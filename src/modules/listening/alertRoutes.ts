@@ -3,11 +3,12 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { recordAudit } from "../../platform/audit/audit.js";
 import { adminRoles, anyRole, writerRoles } from "../../platform/auth/roles.js";
+import type { Clock } from "../../platform/clock.js";
 import { encryptSecret } from "../../platform/crypto/secrets.js";
 import type { Db } from "../../platform/db/client.js";
 import { NotFoundError } from "../../platform/errors.js";
 import { orgOf } from "../../platform/http/access.js";
-import { idParams, isoDate, limitQuery, okResponse } from "../../platform/http/schemas.js";
+import { booleanQuery, idParams, isoDate, limitQuery, okResponse } from "../../platform/http/schemas.js";
 import { socialIdentity } from "../contacts/schema.js";
 import { openConversation } from "../conversations/conversationOpener.js";
 import { smtpSettings } from "../organizations/schema.js";
@@ -18,10 +19,11 @@ import {
   removeAlertRule,
   saveAlertRule,
 } from "./alerts/alertRules.js";
-import { alert, alertTypes, deadLetter, mention, notification } from "./schema.js";
+import { alert, alertTypes, deadLetter, mention } from "./schema.js";
 
 export interface AlertRoutesOptions {
   db: Db;
+  clock: Clock;
   secretsKey: Buffer;
   /** Puts a dead letter's message back on the bus. */
   requeue(subject: string, data: unknown): Promise<void>;
@@ -104,10 +106,10 @@ const forwardBody = z.object({
   note: z.string().trim().max(5000).optional(),
 });
 
-/** Alert rules and fired alerts, notifications, dead letters, the mail server, and "make it a conversation". */
+/** Alert rules and fired alerts, dead letters, the mail server, and "make it a conversation". */
 export const alertRoutes: FastifyPluginAsyncZod<AlertRoutesOptions> = async (
   app,
-  { db, secretsKey, requeue },
+  { db, clock, secretsKey, requeue },
 ) => {
   const managers = [...adminRoles, "core_team" as const];
 
@@ -176,10 +178,7 @@ export const alertRoutes: FastifyPluginAsyncZod<AlertRoutesOptions> = async (
         tags: ["alerts"],
         summary: "Fired alerts, newest first, with their deliveries.",
         querystring: z.object({
-          open: z
-            .enum(["true", "false"])
-            .transform((v) => v === "true")
-            .optional(),
+          open: booleanQuery.optional(),
           limit: limitQuery,
         }),
         response: { 200: z.array(alertSchema) },
@@ -217,7 +216,7 @@ export const alertRoutes: FastifyPluginAsyncZod<AlertRoutesOptions> = async (
       .leftJoin(socialIdentity, eq(socialIdentity.id, mention.identityId))
       .where(and(eq(mention.organizationId, ctx.organizationId), eq(mention.id, mentionId)));
     if (!found) throw new NotFoundError("The mention");
-    return openConversation(db, ctx, {
+    return openConversation({ db, clock }, ctx, {
       network: found.mention.network,
       externalId: found.mention.externalId,
       authorName: found.displayName ?? (found.handle ? `@${found.handle}` : "unknown"),
@@ -226,6 +225,8 @@ export const alertRoutes: FastifyPluginAsyncZod<AlertRoutesOptions> = async (
       isPublic: true,
       language: found.mention.language,
       sentiment: found.mention.sentiment,
+      urgency: found.mention.urgency,
+      hasPii: found.mention.hasPii,
       ...body,
       source,
     });
@@ -278,44 +279,6 @@ export const alertRoutes: FastifyPluginAsyncZod<AlertRoutesOptions> = async (
           id: request.params.mentionId,
         }),
       ),
-  );
-
-  app.get(
-    "/api/v1/notifications",
-    {
-      config: { access: anyRole },
-      schema: {
-        tags: ["alerts"],
-        summary: "The notification centre, newest first.",
-        querystring: z.object({ limit: limitQuery }),
-        response: {
-          200: z.array(
-            z.object({
-              id: z.uuid(),
-              kind: z.string(),
-              title: z.string(),
-              body: z.string(),
-              link: z.string().nullable(),
-              createdAt: isoDate,
-            }),
-          ),
-        },
-      },
-    },
-    async (request) =>
-      db
-        .select({
-          id: notification.id,
-          kind: notification.kind,
-          title: notification.title,
-          body: notification.body,
-          link: notification.link,
-          createdAt: notification.createdAt,
-        })
-        .from(notification)
-        .where(eq(notification.organizationId, orgOf(request).organizationId))
-        .orderBy(desc(notification.createdAt))
-        .limit(request.query.limit),
   );
 
   app.get(

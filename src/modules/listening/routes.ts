@@ -3,7 +3,7 @@ import { z } from "zod";
 import { adminRoles, anyRole, writerRoles } from "../../platform/auth/roles.js";
 import type { Db } from "../../platform/db/client.js";
 import { orgOf } from "../../platform/http/access.js";
-import { idParams, isoDate, limitQuery, okResponse } from "../../platform/http/schemas.js";
+import { booleanQuery, idParams, isoDate, limitQuery, okResponse } from "../../platform/http/schemas.js";
 import {
   type NormalizedPost,
   networks,
@@ -71,7 +71,6 @@ export const mentionSchema = z.object({
     })
     .nullable(),
 });
-const booleanQuery = z.enum(["true", "false"]).transform((v) => v === "true");
 export const mentionFilterQuery = z.object({
   q: z.string().trim().max(500).optional(),
   from: z.coerce.date().optional(),

@@ -260,20 +260,3 @@ export const alertDelivery = pgTable(
   },
   (t) => [index("alert_delivery_alert_idx").on(t.alertId)],
 );
-
-/** The in-app notification centre. */
-export const notification = pgTable(
-  "notification",
-  {
-    id: uuid("id").primaryKey().defaultRandom(),
-    organizationId: uuid("organization_id")
-      .notNull()
-      .references(() => organization.id, { onDelete: "cascade" }),
-    kind: text("kind").notNull(),
-    title: text("title").notNull(),
-    body: text("body").notNull(),
-    link: text("link"),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-  },
-  (t) => [index("notification_org_created_idx").on(t.organizationId, t.createdAt)],
-);

@@ -2,9 +2,9 @@ import { and, asc, eq } from "drizzle-orm";
 import { recordAudit } from "../../platform/audit/audit.js";
 import type { OrgContext } from "../../platform/auth/context.js";
 import type { Db, DbOrTx } from "../../platform/db/client.js";
-import { ConflictError, NotFoundError } from "../../platform/errors.js";
+import { ConflictError, NotFoundError, ValidationError } from "../../platform/errors.js";
 import { slugify } from "./organizationCreator.js";
-import { department } from "./schema.js";
+import { department, member } from "./schema.js";
 
 export async function listDepartments(db: DbOrTx, ctx: OrgContext) {
   return db
@@ -17,10 +17,22 @@ export async function listDepartments(db: DbOrTx, ctx: OrgContext) {
 export interface DepartmentInput {
   name: string;
   description?: string;
+  /** The team lead: a member of the organization, or null for none. */
+  leadMemberId?: string | null;
+}
+
+async function assertMember(tx: DbOrTx, organizationId: string, memberId: string | null | undefined) {
+  if (!memberId) return;
+  const [found] = await tx
+    .select({ id: member.id })
+    .from(member)
+    .where(and(eq(member.organizationId, organizationId), eq(member.id, memberId)));
+  if (!found) throw new ValidationError("The team lead is not a member of this organization.");
 }
 
 export async function createDepartment(db: Db, ctx: OrgContext, input: DepartmentInput) {
   return db.transaction(async (tx) => {
+    await assertMember(tx, ctx.organizationId, input.leadMemberId);
     const key = slugify(input.name);
     const taken = await tx
       .select({ id: department.id })
@@ -34,6 +46,7 @@ export async function createDepartment(db: Db, ctx: OrgContext, input: Departmen
         key,
         name: input.name.trim(),
         description: input.description ?? "",
+        leadMemberId: input.leadMemberId ?? null,
       })
       .returning();
     await recordAudit(tx, ctx, {
@@ -48,11 +61,13 @@ export async function createDepartment(db: Db, ctx: OrgContext, input: Departmen
 
 export async function updateDepartment(db: Db, ctx: OrgContext, id: string, input: Partial<DepartmentInput>) {
   return db.transaction(async (tx) => {
+    await assertMember(tx, ctx.organizationId, input.leadMemberId);
     const [updated] = await tx
       .update(department)
       .set({
         ...(input.name ? { name: input.name.trim() } : {}),
         ...(input.description !== undefined ? { description: input.description } : {}),
+        ...(input.leadMemberId !== undefined ? { leadMemberId: input.leadMemberId } : {}),
       })
       .where(and(eq(department.organizationId, ctx.organizationId), eq(department.id, id)))
       .returning();

@@ -35,6 +35,7 @@ const departmentSchema = z.object({
   key: z.string(),
   name: z.string(),
   description: z.string(),
+  leadMemberId: z.uuid().nullable().describe("Team lead; hears about missed service levels"),
 });
 const memberSchema = z.object({
   id: z.uuid(),
@@ -274,6 +275,7 @@ export const organizationRoutes: FastifyPluginAsyncZod<OrganizationRoutesOptions
   const departmentBody = z.object({
     name: z.string().trim().min(1).max(100),
     description: z.string().max(1000).optional(),
+    leadMemberId: z.uuid().nullable().optional(),
   });
   app.post(
     "/api/v1/departments",

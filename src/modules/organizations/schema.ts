@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  type AnyPgColumn,
   boolean,
   index,
   integer,
@@ -59,6 +60,8 @@ export const department = pgTable(
     key: text("key").notNull(),
     name: text("name").notNull(),
     description: text("description").notNull().default(""),
+    /** Team lead: hears about service-level breaches of the department's conversations. */
+    leadMemberId: uuid("lead_member_id").references((): AnyPgColumn => member.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("department_org_key_idx").on(t.organizationId, t.key)],

@@ -4,7 +4,13 @@ import type { Bus } from "../../platform/bus/index.js";
 import { orgOf } from "../../platform/http/access.js";
 
 /** Bus subjects whose messages the browsers of an organization receive. */
-export const realtimeSubjects = ["events.mentions.created", "events.alerts.fired"] as const;
+export const realtimeSubjects = [
+  "events.mentions.created",
+  "events.alerts.fired",
+  "events.conversations.changed",
+  "events.sla.breached",
+  "events.notifications.created",
+] as const;
 
 /**
  * Server-sent events: every open browser of an organization hears what happens in it, from this

@@ -12,12 +12,11 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
+/** Who acted: a person (or their token), or the system itself (`userId: null`, e.g. a timer job). */
+export type AuditActor = Pick<OrgContext, "organizationId" | "tokenId" | "ip"> & { userId: string | null };
+
 /** Writes one audit entry; pass the transaction of the change so both land or neither does. */
-export async function recordAudit(
-  tx: DbOrTx,
-  ctx: Pick<OrgContext, "organizationId" | "userId" | "tokenId" | "ip">,
-  entry: AuditEntry,
-) {
+export async function recordAudit(tx: DbOrTx, ctx: AuditActor, entry: AuditEntry) {
   await tx.insert(auditLog).values({
     organizationId: ctx.organizationId,
     actorUserId: ctx.userId,

@@ -1,15 +1,8 @@
 import { and, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import type { Db, Tx } from "../../../platform/db/client.js";
 import { socialIdentity } from "../../contacts/schema.js";
-import {
-  type AlertType,
-  alert,
-  alertDelivery,
-  alertRule,
-  everyMention,
-  mentionRollup,
-  notification,
-} from "../schema.js";
+import { notification } from "../../notifications/schema.js";
+import { type AlertType, alert, alertDelivery, alertRule, everyMention, mentionRollup } from "../schema.js";
 import { judgeLastHour, judgeNegativeShare } from "./baseline.js";
 
 /** What the evaluator needs to know of each newly stored mention. */

@@ -1,0 +1,35 @@
+import { wakeSnoozedConversations } from "../modules/conversations/conversationWaker.js";
+import type { InboxDeps } from "../modules/conversations/workflow.js";
+import { detectSlaBreaches } from "../modules/sla/slaBreachDetector.js";
+
+export interface InboxTimersProps extends InboxDeps {
+  /** How often to look (default 30 s): a breach or a wake-up is at most this late. */
+  everyMs?: number;
+  log?: { error(obj: object, msg: string): void };
+}
+
+/**
+ * The inbox's clock work: wake snoozed conversations whose time has come and record service-level
+ * breaches. Runs in the server process (`konversa start` and every `konversa serve` replica); both
+ * jobs lock rows and are idempotent, so replicas running it at once do no harm.
+ */
+export function startInboxTimers(props: InboxTimersProps) {
+  let running: Promise<unknown> = Promise.resolve();
+  const tick = () => {
+    running = running
+      .then(async () => {
+        await wakeSnoozedConversations(props);
+        await detectSlaBreaches(props);
+      })
+      .catch((error) => props.log?.error({ err: error }, "inbox timers failed"));
+  };
+  const timer = setInterval(tick, props.everyMs ?? 30_000);
+  timer.unref();
+  return {
+    tick,
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
