@@ -2,7 +2,13 @@
  * One pass over a post: clean and tokenise once, detect the language, hash features once, then
  * ask every model that applies. Pure and synchronous; never throws on odd input.
  */
-import { type FeatureConfig, featurize, type SparseVector, sameFeatureConfig } from "./features.js";
+import {
+  countFeatures,
+  type FeatureConfig,
+  featurize,
+  type SparseVector,
+  sameFeatureConfig,
+} from "./features.js";
 import { extractKeyphrases } from "./keyphrases.js";
 import { detectLanguage, type LanguageResult } from "./language.js";
 import { FusedHeads } from "./linear.js";
@@ -134,6 +140,13 @@ export class TextAnalyzer {
     const { tokens, text } = prepared;
     const language = this.language(tokens, hints.lang);
     const lang = language.code;
+    const analysed = (analysedLanguages as readonly string[]).includes(lang);
+    const fusedLanguage = analysed ? this.fusedByLanguage.get(lang) : undefined;
+    // The shipped models share one feature configuration: count the features once, score all heads.
+    const fusedLogits = fusedLanguage
+      ? fusedLanguage.fused.logitsOf(countFeatures(tokens, fusedLanguage.features))
+      : null;
+    // Models of other configurations (an organization's own) get vectors of their own.
     const vectors: { config: FeatureConfig; vector: SparseVector }[] = [];
     const features = (model: TaskModel): SparseVector => {
       for (const v of vectors) if (sameFeatureConfig(v.config, model.features)) return v.vector;
@@ -141,16 +154,10 @@ export class TextAnalyzer {
       vectors.push({ config: model.features, vector });
       return vector;
     };
-    const analysed = (analysedLanguages as readonly string[]).includes(lang);
-    const fusedLanguage = analysed ? this.fusedByLanguage.get(lang) : undefined;
-    let fusedLogits: Float64Array[] | null = null;
     const logits = (model: TaskModel): HeadLogits => {
       const positions = fusedLanguage?.positions.get(model);
-      if (!fusedLanguage || !positions) return logitsFrom(model, features(model));
-      return (head) => {
-        fusedLogits ??= fusedLanguage.fused.logits(features(model));
-        return fusedLogits[positions.get(head)!];
-      };
+      if (!fusedLogits || !positions) return logitsFrom(model, features(model));
+      return (head) => fusedLogits[positions.get(head)!];
     };
 
     const sentimentModel = analysed ? this.models.sentiment[lang] : undefined;
