@@ -3,7 +3,7 @@
  * and punctuation, scored by length, capitalised German nouns, hashtags and repetition.
  */
 import { stopwords } from "./stopwords.js";
-import type { Token } from "./text.js";
+import { letterCase, type Token } from "./text.js";
 
 const maxPhraseWords = 3;
 
@@ -20,7 +20,7 @@ function wordScore(token: Token): number {
   const first = token.surface.charCodeAt(0);
   // Capitalised words are mostly nouns and names, which carry the topic.
   if (first >= 65 && first <= 90) s += 0.4;
-  if (token.surface.length > 1 && token.surface === token.surface.toUpperCase()) s -= 0.3;
+  if (token.surface.length > 1 && letterCase(token.surface).upper) s -= 0.3;
   return s;
 }
 

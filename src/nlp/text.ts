@@ -58,18 +58,33 @@ export function cleanText(raw: unknown): { text: string; truncated: boolean } {
 const tokenPattern =
   /(https?:\/\/[^\s<>"]+|www\.[^\s<>"]+)|(@[\p{L}\p{N}_]{1,40})|(#[\p{L}\p{N}_]+)|([\p{L}\p{M}](?:[\p{L}\p{M}\p{N}_]|['’](?=\p{L})|-(?=[\p{L}\p{N}]))*)|(\p{N}+(?:[.,:/]\p{N}+)*)|(\p{Extended_Pictographic}|[\u{1F1E6}-\u{1F1FF}]{2}|[:;]-?[()DPp/])|([!?]+|[^\s\p{L}\p{N}\p{M}])/gu;
 
-const normCache = new Map<string, string>();
-const maxCachedNorms = 100_000;
+/**
+ * What is known about one written word, cached per surface: its normal form, and what other
+ * analyses learnt about it (they fill their field on first use), so a word is looked up once.
+ */
+export interface WordFacts {
+  readonly norm: string;
+  /** Language evidence as (language number, weight) pairs; filled by language.ts on first use. */
+  languageEvidence: Float64Array | null;
+}
+
+const wordCache = new Map<string, WordFacts>();
+const maxCachedWords = 100_000;
+
+/** The cached facts of a word as written (without a hashtag's #). */
+export function wordFacts(word: string): WordFacts {
+  let facts = wordCache.get(word);
+  if (facts === undefined) {
+    facts = { norm: computeNorm(word), languageEvidence: null };
+    if (wordCache.size >= maxCachedWords) wordCache.clear();
+    wordCache.set(word, facts);
+  }
+  return facts;
+}
 
 /** Lower-case, fold German umlauts and ß, squeeze letters repeated more than twice ("sooo" → "soo"). */
 export function normalizeWord(word: string): string {
-  let w = normCache.get(word);
-  if (w === undefined) {
-    w = computeNorm(word);
-    if (normCache.size >= maxCachedNorms) normCache.clear();
-    normCache.set(word, w);
-  }
-  return w;
+  return wordFacts(word).norm;
 }
 
 function computeNorm(word: string): string {
@@ -80,6 +95,26 @@ function computeNorm(word: string): string {
   if (/(.)\1\1/u.test(w)) w = w.replace(/(.)\1{2,}/gu, "$1$1");
   return w;
 }
+
+/**
+ * Letter case of a word without allocating upper- and lower-case copies for ASCII words:
+ * `upper` is `s === s.toUpperCase()`, `hasUpper` is `s !== s.toLowerCase()`.
+ */
+export function letterCase(s: string): { upper: boolean; hasUpper: boolean } {
+  let upper = true;
+  let hasUpper = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128) return { upper: s === s.toUpperCase(), hasUpper: s !== s.toLowerCase() };
+    if (c >= 97 && c <= 122) upper = false;
+    else if (c >= 65 && c <= 90) hasUpper = true;
+  }
+  return upper ? (hasUpper ? upperWithCapitals : upperWithoutCapitals) : hasUpper ? mixed : lower;
+}
+const upperWithCapitals = { upper: true, hasUpper: true };
+const upperWithoutCapitals = { upper: true, hasUpper: false };
+const mixed = { upper: false, hasUpper: true };
+const lower = { upper: false, hasUpper: false };
 
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
