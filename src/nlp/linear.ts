@@ -310,6 +310,8 @@ export class FusedHeads {
   private readonly lanes = new Int32Array(16);
   private readonly sums: Float64Array;
   private readonly onceSums: Float64Array;
+  /** Result of the warming loads, kept so the compiler cannot drop them. */
+  warm = 0;
 
   constructor(
     readonly heads: readonly LinearHead[],
@@ -347,6 +349,10 @@ export class FusedHeads {
   logitsOf(features: FeatureCounts): Float64Array[] {
     const { table, words, sums } = this;
     const { buckets, counts, size } = features;
+    // Touch every row first: independent loads overlap their cache misses; the sums below then hit.
+    let warm = 0;
+    for (let i = 0; i < size; i++) warm |= table[buckets[i] * words];
+    this.warm = warm;
     const scale = featureScale(features);
     sums.fill(0);
     // Features seen more than once are few: weight by weight, scaled by their value.

@@ -84,7 +84,22 @@ export function wordFacts(word: string): WordFacts {
 
 /** Lower-case, fold German umlauts and ß, squeeze letters repeated more than twice ("sooo" → "soo"). */
 export function normalizeWord(word: string): string {
-  return wordFacts(word).norm;
+  // Most words are ASCII without a letter thrice in a row: lower-casing is all they need, no lookup.
+  let hasUpper = false;
+  let before = -1;
+  let previous = -1;
+  for (let i = 0; i < word.length; i++) {
+    let c = word.charCodeAt(i);
+    if (c >= 128) return wordFacts(word).norm;
+    if (c >= 65 && c <= 90) {
+      hasUpper = true;
+      c += 32;
+    }
+    if (c === previous && c === before) return wordFacts(word).norm;
+    before = previous;
+    previous = c;
+  }
+  return hasUpper ? word.toLowerCase() : word;
 }
 
 function computeNorm(word: string): string {
@@ -105,8 +120,13 @@ export function letterCase(s: string): { upper: boolean; hasUpper: boolean } {
   let hasUpper = false;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c >= 128) return { upper: s === s.toUpperCase(), hasUpper: s !== s.toLowerCase() };
-    if (c >= 97 && c <= 122) upper = false;
+    if (c >= 128) {
+      // Latin-1 letters (ä, Ö, ß …) are as simple as ASCII ones; beyond them ask the runtime.
+      if (c < 0xc0 || c > 0xff) return { upper: s === s.toUpperCase(), hasUpper: s !== s.toLowerCase() };
+      if (c === 0xd7 || c === 0xf7) continue;
+      if (c <= 0xde) hasUpper = true;
+      else upper = false;
+    } else if (c >= 97 && c <= 122) upper = false;
     else if (c >= 65 && c <= 90) hasUpper = true;
   }
   return upper ? (hasUpper ? upperWithCapitals : upperWithoutCapitals) : hasUpper ? mixed : lower;
