@@ -161,17 +161,33 @@ export class TextAnalyzer {
     };
 
     const sentimentModel = analysed ? this.models.sentiment[lang] : undefined;
-    const sentiment = sentimentModel
-      ? { ...predictSentiment(sentimentModel, logits(sentimentModel)), model: sentimentModel.name }
-      : null;
+    let sentiment: Analysis["sentiment"] = null;
+    if (sentimentModel) {
+      const { label, scores } = predictSentiment(sentimentModel, logits(sentimentModel));
+      sentiment = { label, scores, model: sentimentModel.name };
+    }
 
     let offensive: Analysis["offensive"] = null;
     const offensiveModel = analysed ? this.models.offensive[lang] : undefined;
-    if (offensiveModel)
-      offensive = { ...predictOffensive(offensiveModel, logits(offensiveModel)), source: "model" };
-    else if (lang === "en") {
+    // Built field by field (not spread): same keys in the same order, without a generic copy.
+    if (offensiveModel) {
+      const o = predictOffensive(offensiveModel, logits(offensiveModel));
+      offensive = {
+        offensive: o.offensive,
+        probability: o.probability,
+        type: o.type,
+        typeScores: o.typeScores,
+        source: "model",
+      };
+    } else if (lang === "en") {
       const lexical = offensiveByLexicon(tokens);
-      offensive = { ...lexical, offensive: lexical.probability >= 0.5, source: "lexicon" };
+      offensive = {
+        probability: lexical.probability,
+        type: lexical.type,
+        typeScores: lexical.typeScores,
+        offensive: lexical.probability >= 0.5,
+        source: "lexicon",
+      };
     }
 
     const aspectModel = hints.aspectModel ?? this.models.aspects[lang];
@@ -180,9 +196,11 @@ export class TextAnalyzer {
       : [];
 
     const relevanceModel = hints.relevanceModel ?? this.models.relevance;
-    const relevance = applies(relevanceModel, lang)
-      ? { ...predictRelevance(relevanceModel, logits(relevanceModel)), model: relevanceModel.name }
-      : null;
+    let relevance: Analysis["relevance"] = null;
+    if (applies(relevanceModel, lang)) {
+      const { relevant, probability } = predictRelevance(relevanceModel, logits(relevanceModel));
+      relevance = { relevant, probability, model: relevanceModel.name };
+    }
 
     const urgency = scoreUrgency({
       tokens,
@@ -209,6 +227,7 @@ export class TextAnalyzer {
     if (typeof hint === "string" && /^[a-z]{2,3}$/i.test(hint)) {
       return { code: hint.toLowerCase(), confidence: 1, scores: { [hint.toLowerCase()]: 1 }, source: "hint" };
     }
-    return { ...detectLanguage(tokens), source: "detected" };
+    const { code, confidence, scores } = detectLanguage(tokens);
+    return { code, confidence, scores, source: "detected" };
   }
 }
