@@ -1,6 +1,7 @@
+import { existsSync, readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { letterCase, normalizeWord } from "./text.js";
+import { cleanText, letterCase, normalizeWord, tokenize, tokenizeByPattern } from "./text.js";
 
 /** The rule as documented, without the fast paths. */
 function referenceNorm(word: string): string {
@@ -35,5 +36,37 @@ describe("normalising words", () => {
         expect(letterCase(w)).toEqual({ upper: w === w.toUpperCase(), hasUpper: w !== w.toLowerCase() });
       }),
     );
+  });
+});
+
+const tokenChars = fc.constantFrom(
+  ...[..."aZ09_ -'’:;()DPp/.,!?@#<>\"\t\nhttps:/www.äßéÄÿ×÷ªµº¹©®¡²½٣\u00a0\u2003\u0301😀🇩🇪\ud800"],
+  "http://",
+  "https://",
+  "www.",
+  ":-)",
+);
+
+describe("tokenising", () => {
+  it("finds exactly the tokens of the pattern, ASCII fast path or not", () => {
+    fc.assert(
+      fc.property(fc.array(tokenChars, { maxLength: 30 }), (parts) => {
+        const text = parts.join("");
+        expect(tokenize(text)).toEqual(tokenizeByPattern(text));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it("finds exactly the tokens of the pattern in real posts (skipped without ../shared/data)", () => {
+    const files = ["airline-tweets/train.jsonl", "germeval2017/dev.jsonl", "germeval2018/train.jsonl"];
+    for (const file of files) {
+      const path = `../shared/data/${file}`;
+      if (!existsSync(path)) continue;
+      for (const line of readFileSync(path, "utf8").split("\n").filter(Boolean)) {
+        const { text } = cleanText(JSON.parse(line).text);
+        expect(tokenize(text)).toEqual(tokenizeByPattern(text));
+      }
+    }
   });
 });
