@@ -214,7 +214,7 @@ function plainTokenEnd(text: string, i: number, c: number): number {
     while (j < limit && isWordCode(text.charCodeAt(j))) j++;
     if (j < limit && isOther(text.charCodeAt(j))) return -1;
     plainKind = j > i + 1 ? (c === 64 ? "user" : "hashtag") : "punct";
-    return j > i + 1 ? j : i + 1;
+    return j;
   }
   if (isLetterCode(c)) {
     let j = i + 1;
