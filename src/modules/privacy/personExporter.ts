@@ -20,11 +20,12 @@ export async function exportPerson(db: Db, ctx: OrgContext, props: ExportPersonP
   const at = props.at ?? new Date();
   return db.transaction(async (tx) => {
     const request = await requireOpenRequest(tx, ctx, props.requestId, "export");
+    // Recorded first, so the export itself shows up in the access log it hands over.
+    await recordContactAccess(tx, ctx, { contactIds: [request.subjectContactId], via: "export" });
     const records = await findPerson(tx, ctx.organizationId, request.subjectContactId);
     const document = exportDocument(records, at);
     const json = JSON.stringify(document);
     const counts = countsOf(records);
-    await recordContactAccess(tx, ctx, { contactIds: [request.subjectContactId], via: "export" });
     const completed = await completePrivacyRequest(tx, ctx, {
       requestId: request.id,
       proof: { counts, exportSha256: sha256Hex(json) },
