@@ -18,11 +18,14 @@ export function normalizeEmail(email: string): string | undefined {
  * gets the default country code. Undefined when it cannot be a phone number.
  */
 export function normalizePhone(phone: string, defaultCountryCode = "49"): string | undefined {
-  let p = phone.trim().replace(/[\s\-./()]/g, "");
+  // "+49 (0) 30 …": the trunk zero in brackets is dialled only nationally.
+  let p = phone
+    .trim()
+    .replace(/^(\+\d+)\s*\(0\)/, "$1")
+    .replace(/[\s\-./()]/g, "");
   if (p.startsWith("00")) p = `+${p.slice(2)}`;
   else if (p.startsWith("0")) p = `+${defaultCountryCode}${p.slice(1)}`;
   else if (!p.startsWith("+")) p = `+${defaultCountryCode}${p}`;
-  p = p.replace(/^\+(\d+)\(0\)/, "+$1");
   return /^\+[1-9]\d{6,14}$/.test(p) ? p : undefined;
 }
 
