@@ -214,3 +214,28 @@ describe(`data-use modes (${testBackend})`, () => {
     expect(shown[0]).toMatchObject({ handle: "stranger.bsky.social", pseudonymised: false });
   });
 });
+
+describe(`data-subject requests over HTTP (${testBackend})`, () => {
+  it("an erasure request is answered once, by its own route, and keeps only the proof", async () => {
+    const dpo = await createPerson(t, { role: "dpo", organizationId: orgId });
+    const asDpo = as(dpo.headers);
+    const c = await newContact({ displayName: "Edda Erase", email: "edda@example.org" });
+    const opened = await asDpo("POST", "/api/v1/privacy/requests", { type: "erasure", contactId: c.id });
+    expect(opened.statusCode, opened.body).toBe(201);
+    const id = opened.json().id as string;
+    const wrongType = await asDpo("POST", `/api/v1/privacy/requests/${id}/export`);
+    expect(wrongType.statusCode).toBe(409);
+    const erased = await asDpo("POST", `/api/v1/privacy/requests/${id}/erasure`);
+    expect(erased.statusCode, erased.body).toBe(200);
+    expect(erased.json().request).toMatchObject({
+      status: "completed",
+      subjectContactId: null,
+      completedByUserId: dpo.userId,
+      proof: { counts: { contact: 1 } },
+    });
+    expect(await t.db.select().from(contact).where(eq(contact.id, c.id))).toEqual([]);
+    expect((await asDpo("POST", `/api/v1/privacy/requests/${id}/erasure`)).statusCode).toBe(409);
+    const list = (await asDpo("GET", "/api/v1/privacy/requests")).json();
+    expect(list.requests.map((r: { id: string }) => r.id)).toContain(id);
+  });
+});
