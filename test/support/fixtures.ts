@@ -11,6 +11,7 @@ import { notification } from "../../src/modules/notifications/schema.js";
 import { createApiToken } from "../../src/modules/organizations/apiTokens.js";
 import { createInvitation } from "../../src/modules/organizations/invitations.js";
 import { department, member } from "../../src/modules/organizations/schema.js";
+import { openPrivacyRequest } from "../../src/modules/privacy/privacyRequests.js";
 import { slaBreach } from "../../src/modules/sla/schema.js";
 import { createBusinessHours, createSlaPolicy } from "../../src/modules/sla/slaSettings.js";
 import type { OrgContext } from "../../src/platform/auth/context.js";
@@ -166,6 +167,7 @@ export async function createPopulatedOrganization(t: TestApp, name: string) {
     .from(notification)
     .where(eq(notification.memberId, ownerMember!.id))
     .limit(1);
+  const privacyRequest = await openPrivacyRequest(t.db, ctx, { type: "export", contactId: aContact!.id });
   return {
     owner,
     agent,
@@ -189,6 +191,9 @@ export async function createPopulatedOrganization(t: TestApp, name: string) {
       businessHoursId: hours.id,
       slaPolicyId: policy.id,
       notificationId: ownNotification!.id,
+      requestId: privacyRequest.id,
+      // A purpose no list answer contains (every fixture value is checked as a possible leak).
+      purpose: "audience_matching",
       token: invitation.token,
     } as Record<string, string>,
   };
@@ -247,6 +252,14 @@ export const sampleBodies: Record<string, unknown> = {
   "PATCH /api/v1/sla/business-hours/:businessHoursId": { name: "Renamed" },
   "POST /api/v1/sla/policies": { name: "Probe", channelId: null },
   "PATCH /api/v1/sla/policies/:slaPolicyId": { name: "Renamed" },
+  "PUT /api/v1/contacts/:contactId/consents/:purpose": {
+    state: "given",
+    source: "opt_in_link",
+    wording: "Yes, send me offers.",
+  },
+  "POST /api/v1/privacy/requests": { type: "export", contactId: "00000000-0000-4000-8000-000000000000" },
+  "PUT /api/v1/privacy/data-use-mode": { mode: "none" },
+  "POST /api/v1/privacy/audiences": {},
   "PUT /api/v1/settings/smtp": {
     host: "localhost",
     port: 25,
@@ -264,6 +277,7 @@ export const sampleQueries: Record<string, string> = {
   "GET /api/v1/listening/aspects": range,
   "GET /api/v1/listening/authors": range,
   "GET /api/v1/mentions/export": "format=jsonl",
+  "GET /api/v1/privacy/data-use-mode/preview": "mode=linked",
 };
 
 /** A route's URL with ids filled in and its sample query string. */
