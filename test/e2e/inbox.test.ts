@@ -127,8 +127,11 @@ afterAll(async () => {
 describe("two agents in the unified inbox", () => {
   it("a customer's post appears in both inboxes without a reload", async () => {
     for (const page of [anna, ben]) {
+      // Ben's teams have no conversations yet: his list may start empty. Wait for the live stream.
+      const stream = page.waitForResponse((response) => response.url().endsWith("/api/v1/events"));
       await page.goto(`${origin}/inbox?status=open`);
-      await list(page).getByRole("listitem").first().waitFor();
+      await page.getByRole("heading", { name: "Posteingang", level: 1 }).waitFor();
+      await stream;
     }
     ({ conversationId } = await customerWrites(`${marker}: Wie komme ich heute noch nach Kiel?`));
     await Promise.all([row(anna).waitFor({ timeout: 5_000 }), row(ben).waitFor({ timeout: 5_000 })]);
