@@ -48,6 +48,7 @@ export function startKonversa(props: {
     cwd: projectRoot,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
+    // A clean environment: no KONVERSA_ADMIN_*, so the start command generates and prints the password.
     env: {
       PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? tmpdir(),

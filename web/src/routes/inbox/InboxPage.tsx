@@ -11,6 +11,7 @@ import {
   ScrollArea,
   SegmentedControl,
   Select,
+  SimpleGrid,
   Stack,
   Table,
   Tabs,
@@ -236,7 +237,7 @@ function InboxFilters({
           commitQ(event.currentTarget.value);
         }}
       />
-      <Group gap={6} grow wrap="nowrap">
+      <SimpleGrid cols={2} spacing={6} verticalSpacing={6}>
         <Select
           size="xs"
           aria-label={t("work.filters.channel")}
@@ -279,7 +280,7 @@ function InboxFilters({
             { value: "due", label: t("work.filters.sortDue") },
           ]}
         />
-      </Group>
+      </SimpleGrid>
     </Stack>
   );
 }
