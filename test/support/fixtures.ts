@@ -237,6 +237,7 @@ export const sampleBodies: Record<string, unknown> = {
   "POST /api/v1/conversations/:conversationId/continue-privately": {
     channelId: "00000000-0000-4000-8000-000000000000",
   },
+  "POST /api/v1/conversations/:conversationId/presence": { state: "viewing" },
   "POST /api/v1/conversations/bulk": {
     conversationIds: ["00000000-0000-4000-8000-000000000000"],
     action: { type: "resolve" },

@@ -57,6 +57,12 @@ export const conversationDetailSchema = conversationSummary.extend({
       hasPii: z.boolean().describe("The text contains personal data (e-mail, phone, IBAN, address …)"),
       mentionedMemberIds: z.array(z.uuid()),
       sentAt: isoDate,
+      deliveryState: z
+        .enum(["queued", "sent", "failed"])
+        .nullable()
+        .describe(
+          "Outgoing messages: whether the channel has sent them; channels without a connector log replies only, which counts as sent",
+        ),
     }),
   ),
   breaches: z.array(z.object({ target: z.enum(slaTargets), dueAt: isoDate, breachedAt: isoDate })),
