@@ -8,6 +8,7 @@ import { alertRoutes } from "./modules/listening/alertRoutes.js";
 import { mentionExportRoutes } from "./modules/listening/exportRoutes.js";
 import { intelligenceRoutes } from "./modules/listening/intelligenceRoutes.js";
 import { listeningRoutes } from "./modules/listening/routes.js";
+import { themeRoutes } from "./modules/listening/themeRoutes.js";
 import { createAccessDirectory } from "./modules/organizations/directory.js";
 import { organizationRoutes } from "./modules/organizations/routes.js";
 import { realtimeRoutes } from "./modules/realtime/routes.js";
@@ -76,6 +77,7 @@ export async function buildApp(props: BuildAppProps) {
   });
   await app.register(intelligenceRoutes, { db, queriesChanged: gateway.queriesChanged });
   await app.register(mentionExportRoutes, { db });
+  await app.register(themeRoutes, { db });
   await app.register(alertRoutes, { db, secretsKey, requeue: (subject, data) => bus.publish(subject, data) });
   await app.register(realtimeRoutes, { bus });
   const demoStream = props.demoOrganizationId
