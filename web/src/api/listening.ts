@@ -125,7 +125,7 @@ export const keyphrasesQuery = (filter: DashboardFilter) =>
   queryOptions({
     queryKey: ["listening-keyphrases", filter],
     queryFn: ({ signal }) =>
-      api<KeyphraseCloud>("/api/v1/listening/keyphrases", { query: { ...filter, limit: 60 }, signal }),
+      api<KeyphraseCloud>("/api/v1/listening/keyphrases", { query: { ...filter, limit: 40 }, signal }),
   });
 
 export const topicsQuery = (filter: DashboardFilter) =>

@@ -266,8 +266,10 @@ export function DashboardPage() {
                 roam: false,
                 nodeClick: false,
                 breadcrumb: { show: false },
-                width: "100%",
-                height: "100%",
+                left: 0,
+                right: 0,
+                top: 0,
+                bottom: 0,
                 label: { show: true, formatter: "{b}\n{c}", overflow: "break" },
                 data: data.topics.map((topic) => ({
                   name: topic.label,
@@ -385,9 +387,9 @@ function keyphraseCloud(
         type: "graph",
         layout: "force",
         roam: false,
-        force: { repulsion: 140, gravity: 0.2, edgeLength: 0, layoutAnimation: false },
+        force: { repulsion: 90, gravity: 0.35, edgeLength: 0, layoutAnimation: false },
         data: phrases.map((p) => {
-          const fontSize = Math.round(11 + 17 * Math.sqrt(p.mentions / max));
+          const fontSize = Math.round(10 + 12 * Math.sqrt(p.mentions / max));
           const tone = p.negative > p.positive ? "#c92a2a" : p.positive > p.negative ? "#2b8a3e" : "#3b5bdb";
           return {
             name: p.phrase,
@@ -396,7 +398,7 @@ function keyphraseCloud(
             positive: p.positive,
             // An invisible node as wide as its word, so the layout keeps words apart.
             symbolSize: Math.max(fontSize * p.phrase.length * 0.55, fontSize),
-            itemStyle: { opacity: 0 },
+            itemStyle: { color: "rgba(0,0,0,0)" },
             label: { show: true, position: "inside", color: tone, fontSize, fontWeight: 600 },
           };
         }),
