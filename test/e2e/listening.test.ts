@@ -24,7 +24,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: "de-DE" });
   page = await context.newPage();
-  page.on("pageerror", (error) => pageErrors.push(error.message));
+  page.on("pageerror", (error) => pageErrors.push(`${error.message}\n${error.stack ?? ""}`));
   page.on("console", (message) => {
     if (/Content[- ]Security[- ]Policy/i.test(message.text())) cspViolations.push(message.text());
   });
