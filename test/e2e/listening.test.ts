@@ -140,8 +140,11 @@ describe("listening in the browser", () => {
     // Every chart of the demo's last 7 days has data and draws on a canvas.
     await expect.poll(() => page.locator(".chart-card canvas").count(), { timeout: 20_000 }).toBe(7);
     expect(await page.locator(".chart-card [role=alert]").count()).toBe(0);
-    await page.waitForTimeout(800); // let the entry animations finish for the picture
-    await page.screenshot({ path: path.join(artifacts, "listening-dashboard.png"), fullPage: true });
+    // A window tall enough for the whole dashboard (a full-page capture would resize the charts mid-shot).
+    await page.setViewportSize({ width: 1366, height: 1900 });
+    await page.waitForTimeout(1000); // the charts follow the new size and finish their entry animations
+    expect(await page.locator(".chart-card [role=alert]").count()).toBe(0);
+    await page.screenshot({ path: path.join(artifacts, "listening-dashboard.png") });
   });
 
   it("nothing broke on the way", () => {

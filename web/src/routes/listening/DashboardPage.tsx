@@ -364,12 +364,40 @@ function negativityColor(negativeShare: number) {
   return "#4c6ef5";
 }
 
-/** A cloud of phrases: a force layout of labelled bubbles sized by mentions, coloured by tone. */
+/**
+ * A cloud of phrases: words sized by mentions and coloured by tone, placed on a spiral from the
+ * centre so none overlaps (a fixed layout: the same data draws the same cloud).
+ */
 function keyphraseCloud(
   phrases: { phrase: string; mentions: number; negative: number; positive: number }[],
   t: TFunction,
 ): ChartOption {
   const max = Math.max(...phrases.map((p) => p.mentions), 1);
+  const placed: { x: number; y: number; w: number; h: number }[] = [];
+  const overlaps = (a: (typeof placed)[number]) =>
+    placed.some((b) => Math.abs(a.x - b.x) * 2 < a.w + b.w && Math.abs(a.y - b.y) * 2 < a.h + b.h);
+  const data = phrases.map((p) => {
+    const fontSize = Math.round(11 + 17 * Math.sqrt(p.mentions / max));
+    const box = { x: 0, y: 0, w: fontSize * 0.58 * p.phrase.length + 10, h: fontSize + 6 };
+    for (let turn = 0; overlaps(box) && turn < 4000; turn += 1) {
+      const angle = turn * 0.3;
+      box.x = 4 * angle * Math.cos(angle);
+      box.y = 2.2 * angle * Math.sin(angle);
+    }
+    placed.push(box);
+    const tone = p.negative > p.positive ? "#c92a2a" : p.positive > p.negative ? "#2b8a3e" : "#3b5bdb";
+    return {
+      name: p.phrase,
+      value: p.mentions,
+      negative: p.negative,
+      positive: p.positive,
+      x: box.x,
+      y: box.y,
+      symbolSize: 1,
+      itemStyle: { color: "rgba(0,0,0,0)" },
+      label: { show: true, position: "inside", color: tone, fontSize, fontWeight: 600 },
+    };
+  });
   return {
     tooltip: {
       confine: true,
@@ -385,23 +413,13 @@ function keyphraseCloud(
     series: [
       {
         type: "graph",
-        layout: "force",
+        layout: "none",
         roam: false,
-        force: { repulsion: 90, gravity: 0.35, edgeLength: 0, layoutAnimation: false },
-        data: phrases.map((p) => {
-          const fontSize = Math.round(10 + 12 * Math.sqrt(p.mentions / max));
-          const tone = p.negative > p.positive ? "#c92a2a" : p.positive > p.negative ? "#2b8a3e" : "#3b5bdb";
-          return {
-            name: p.phrase,
-            value: p.mentions,
-            negative: p.negative,
-            positive: p.positive,
-            // An invisible node as wide as its word, so the layout keeps words apart.
-            symbolSize: Math.max(fontSize * p.phrase.length * 0.55, fontSize),
-            itemStyle: { color: "rgba(0,0,0,0)" },
-            label: { show: true, position: "inside", color: tone, fontSize, fontWeight: 600 },
-          };
-        }),
+        left: 60,
+        right: 60,
+        top: 16,
+        bottom: 16,
+        data,
         links: [],
       },
     ],

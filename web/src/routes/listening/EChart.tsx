@@ -38,16 +38,28 @@ export function EChart({
 }) {
   const box = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts>(undefined);
+  const latest = useRef(option);
+  latest.current = option;
 
   useEffect(() => {
-    if (!box.current) return;
-    const instance = echarts.init(box.current, undefined, { renderer: "canvas" });
-    chart.current = instance;
-    const observer = new ResizeObserver(() => instance.resize());
-    observer.observe(box.current);
+    const element = box.current;
+    if (!element) return;
+    // A chart started in a box without a size cannot lay itself out (the graph's view throws), so
+    // it starts once the box has one.
+    const follow = () => {
+      if (chart.current) {
+        chart.current.resize();
+      } else if (element.clientWidth > 0 && element.clientHeight > 0) {
+        chart.current = echarts.init(element, undefined, { renderer: "canvas" });
+        chart.current.setOption(latest.current, { notMerge: true });
+      }
+    };
+    const observer = new ResizeObserver(follow);
+    observer.observe(element);
+    follow();
     return () => {
       observer.disconnect();
-      instance.dispose();
+      chart.current?.dispose();
       chart.current = undefined;
     };
   }, []);
