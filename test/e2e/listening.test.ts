@@ -136,7 +136,7 @@ describe("listening in the browser", () => {
     await page.getByRole("tab", { name: "Dashboard" }).click();
     await page.waitForURL(/\/listening\/dashboard/);
     const cards = page.locator(".chart-card");
-    await expect.poll(() => cards.count()).toBe(7);
+    await expect.poll(() => cards.count(), { timeout: 20_000 }).toBe(7);
     // Every chart of the demo's last 7 days has data and draws on a canvas.
     await expect.poll(() => page.locator(".chart-card canvas").count(), { timeout: 20_000 }).toBe(7);
     expect(await page.locator(".chart-card [role=alert]").count()).toBe(0);
