@@ -138,8 +138,8 @@ export async function createNatsBus(props: CreateNatsBusProps): Promise<Bus> {
         subject,
         filterSubject: names.work(subject),
         ackWaitMs,
-        // Each worker holds about two batches (one in hand, one buffered); leave room for several workers.
-        maxAckPending: Math.max(1000, batchSize * 10),
+        // Each loop holds about two batches (one in hand, one buffered); leave room for several workers.
+        maxAckPending: Math.max(1000, batchSize * 10 * (consumeProps.concurrency ?? 1)),
       });
       const pullConsumer = await js.consumers.get(stream, group);
       let stopping = false;
@@ -262,7 +262,8 @@ export async function createNatsBus(props: CreateNatsBusProps): Promise<Bus> {
         }
       };
 
-      const running = run();
+      // Each loop has its own pull request in flight, so `concurrency` batches are handled at once.
+      const running = Promise.all(Array.from({ length: consumeProps.concurrency ?? 1 }, run));
 
       const consumer: Consumer = {
         async stop() {
