@@ -71,15 +71,23 @@ export async function ingestPosts(
   // Analysis and matching happen before the transaction: they are the slow part, and the embedded
   // database serves one transaction at a time. A post stored meanwhile is caught by ON CONFLICT.
   const fresh = await withoutStored(db, batch);
-  const prepared = await Promise.all(
-    fresh.map(async (item) => {
-      const analysis = deps.analyze(item.post);
-      const matchedQueryIds = await deps.matchQueries(item.organizationId, item.post, analysis);
-      const predictedRelevance =
-        (await deps.predictRelevance?.(item.organizationId, item.post, matchedQueryIds)) ?? null;
-      return { ...item, analysis, matchedQueryIds, predictedRelevance };
-    }),
-  );
+  const prepared: Array<
+    IncomingPost & { analysis: PostAnalysis; matchedQueryIds: string[]; predictedRelevance: number | null }
+  > = [];
+  let sliceStarted = performance.now();
+  for (const item of fresh) {
+    const analysis = deps.analyze(item.post);
+    const matchedQueryIds = await deps.matchQueries(item.organizationId, item.post, analysis);
+    const predictedRelevance =
+      (await deps.predictRelevance?.(item.organizationId, item.post, matchedQueryIds)) ?? null;
+    prepared.push({ ...item, analysis, matchedQueryIds, predictedRelevance });
+    // A batch takes a few hundred ms of CPU: give the event loop a turn every 20 ms, so the API of
+    // the same process keeps answering and the bus connection keeps its heartbeats.
+    if (performance.now() - sliceStarted > 20) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStarted = performance.now();
+    }
+  }
   // Sorted by key, so two workers writing overlapping batches take their row locks in the same
   // order and wait for each other instead of deadlocking.
   prepared.sort((a, b) => compareKeys(mentionKey(a), mentionKey(b)));
