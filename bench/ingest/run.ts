@@ -58,6 +58,8 @@ const { values: args } = parseArgs({
     "alert-seconds": { type: "string", default: "30" },
     only: { type: "string", default: sections.join(",") },
     "no-write": { type: "boolean", default: false },
+    /** Keeps the seeded dashboards database (for EXPLAIN by hand); drop it yourself afterwards. */
+    "keep-db": { type: "boolean", default: false },
   },
 });
 const postCount = Number(args.posts);
@@ -386,7 +388,8 @@ function percentile(values: number[], p: number): number {
 async function dashboardsSection() {
   progress(`5. Dashboards and search over ${fmt(mentionCount)} mentions`);
   const bench = await createPostgresDatabase("dashboards");
-  cleanups.push(bench.drop);
+  if (args["keep-db"]) progress(`   keeping database ${bench.name}`);
+  else cleanups.push(bench.drop);
   const org = await createBenchOrganization(bench.database, [
     { name: "Deutsche Bahn (Wettbewerb)", kind: "competitor", expression: '"deutsche bahn" OR @db_bahn' },
   ]);
@@ -482,7 +485,8 @@ async function dashboardsSection() {
     });
     progress(`   ${c.name}: p95 ${percentile(times, 0.95).toFixed(1)} ms`);
   }
-  await bench.drop();
+  if (!args["keep-db"]) await bench.drop();
+  else await bench.database.close();
   const p95 = percentile(all, 0.95);
   const slowest = Math.max(...results.map((r) => r.p95));
   report.push(
