@@ -519,7 +519,7 @@ const load = os.loadavg().map((l) => l.toFixed(2));
 const text = [
   `\n## ${today()}\n`,
   `Machine: ${describeMachine()}  `,
-  `Run: \`npm run bench:ingest -- ${process.argv.slice(2).join(" ")}\` in ${((Date.now() - startedAt) / 60_000).toFixed(1)} min; load average at the end (1, 5, 15 min): ${load.join(", ")}. PostgreSQL 15 on the same machine, default settings (shared_buffers 128 MB).\n`,
+  `Run: \`npm run bench:ingest${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}\` in ${((Date.now() - startedAt) / 60_000).toFixed(1)} min; load average at the end (1, 5, 15 min): ${load.join(", ")}. PostgreSQL 15 on the same machine, default settings (shared_buffers 128 MB).\n`,
   ...report,
 ].join("\n");
 process.stdout.write(text);
