@@ -144,7 +144,11 @@ export async function runListeningScenario({
       volume.reduce((sum: number, b: { negative: number }) => sum + b.negative, 0),
     ).toBeGreaterThanOrEqual(stormSize * 0.8);
 
-    const alerts = (await api("GET", "/api/v1/alerts")).json();
+    // The receiver has the webhook; the worker marks the delivery sent right after its answer.
+    const alerts = await waitFor(async () => {
+      const listed = (await api("GET", "/api/v1/alerts")).json();
+      return listed[0]?.deliveries[0]?.status === "sent" ? listed : undefined;
+    }, "the delivery marked sent");
     expect(alerts).toHaveLength(1);
     expect(alerts[0].deliveries[0]).toMatchObject({ channel: "webhook", status: "sent" });
     const opened = await api("POST", `/api/v1/alerts/${alerts[0].id}/conversation`, {
