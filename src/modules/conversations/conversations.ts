@@ -167,6 +167,8 @@ export async function getConversation(db: DbOrTx, ctx: OrgContext, id: string) {
       hasPii: message.hasPii,
       mentionedMemberIds: message.mentionedMemberIds,
       sentAt: message.sentAt,
+      deliveryState: message.deliveryState,
+      deliveryError: message.deliveryError,
     })
     .from(message)
     .where(and(eq(message.organizationId, ctx.organizationId), eq(message.conversationId, id)))

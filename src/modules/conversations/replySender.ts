@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { recordAudit } from "../../platform/audit/audit.js";
 import type { OrgContext } from "../../platform/auth/context.js";
@@ -70,6 +71,10 @@ export async function storeReply(
       authorMemberId: ctx.memberId,
       body: reply.body,
       sentAt: reply.at,
+      // The outbound worker picks it up; the key stays the same on every attempt.
+      deliveryState: "queued",
+      nextAttemptAt: reply.at,
+      idempotencyKey: randomUUID(),
     })
     .returning({ id: message.id });
   await tx
