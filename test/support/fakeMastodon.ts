@@ -44,7 +44,10 @@ export function fakeAccount(username: string, domain = "social.example"): FakeAc
 export async function startFakeMastodon(props: { token: string; pageSize?: number }) {
   const pageSize = props.pageSize ?? 2;
   let nextId = 110_000_000_000_000_000n;
-  const newId = () => String((nextId += 1n));
+  const newId = () => {
+    nextId += 1n;
+    return String(nextId);
+  };
   const me = fakeAccount("nordbahn", "127.0.0.1");
   const notifications: Array<Record<string, unknown> & { id: string }> = [];
   const tagStatuses = new Map<string, Array<Record<string, unknown> & { id: string }>>();
