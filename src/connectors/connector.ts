@@ -1,4 +1,10 @@
 import type { z } from "zod";
+import {
+  type SafeFetchOptions,
+  type SafeResponse,
+  safeFetch,
+  UnsafeTargetError,
+} from "../platform/net/safeFetch.js";
 import type { NormalizedPost } from "../platform/posts/normalizedPost.js";
 
 /**
@@ -163,4 +169,24 @@ export function describeError(error: unknown): string {
   if (error instanceof ConnectorError) return error.message;
   if (error instanceof Error) return error.message;
   return String(error);
+}
+
+/**
+ * A request to a network through the SSRF guard. A refused address is permanent (an admin must
+ * change the settings); a network that does not answer is worth another try. Status codes are the
+ * caller's to judge (`errorFromResponse`).
+ */
+export async function callNetwork(
+  network: string,
+  url: string,
+  options: SafeFetchOptions,
+): Promise<SafeResponse> {
+  try {
+    return await safeFetch(url, options);
+  } catch (error) {
+    throw new ConnectorError(
+      `${network}: ${(error as Error).message}`,
+      error instanceof UnsafeTargetError ? "permanent" : "retry",
+    );
+  }
 }

@@ -1,5 +1,6 @@
 import { type PollDeps, pollDueAccounts } from "../modules/channels/channelPoller.js";
 import { deliverDueReplies } from "../modules/channels/replyDeliverer.js";
+import { startRepeatingJob } from "../platform/scheduler/repeatingJob.js";
 
 export interface ConnectorWorkersProps extends PollDeps {
   /** How often to look for due replies and polls (default 2 s). */
@@ -13,29 +14,12 @@ export interface ConnectorWorkersProps extends PollDeps {
  * skip what another process holds, so any number of processes may run it.
  */
 export function startConnectorWorkers(props: ConnectorWorkersProps) {
-  let running: Promise<unknown> = Promise.resolve();
-  let busy = false;
-  const tick = () => {
-    if (busy) return running;
-    busy = true;
-    running = running
-      .then(async () => {
-        await deliverDueReplies(props);
-        await pollDueAccounts(props);
-      })
-      .catch((error) => props.log?.error({ err: error }, "connector workers failed"))
-      .finally(() => {
-        busy = false;
-      });
-    return running;
-  };
-  const timer = setInterval(tick, props.everyMs ?? 2_000);
-  timer.unref();
-  return {
-    tick,
-    async stop() {
-      clearInterval(timer);
-      await running;
+  return startRepeatingJob({
+    everyMs: props.everyMs ?? 2_000,
+    run: async () => {
+      await deliverDueReplies(props);
+      await pollDueAccounts(props);
     },
-  };
+    onError: (error) => props.log?.error({ err: error }, "connector workers failed"),
+  });
 }

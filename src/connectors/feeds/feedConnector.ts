@@ -1,8 +1,7 @@
 import { z } from "zod";
-import { safeFetch } from "../../platform/net/safeFetch.js";
 import type { NormalizedPost } from "../../platform/posts/normalizedPost.js";
 import { shorten } from "../../platform/text/plainText.js";
-import { type Connector, ConnectorError, errorFromResponse } from "../connector.js";
+import { type Connector, ConnectorError, callNetwork, errorFromResponse } from "../connector.js";
 import { type ParsedFeed, readFeed } from "./feedItems.js";
 
 export const feedSettingsSchema = z.object({
@@ -96,13 +95,11 @@ async function fetchFeed(settings: Settings, cursor: Partial<FeedCursor>) {
   };
   if (cursor.etag) headers["if-none-match"] = cursor.etag;
   if (cursor.lastModified) headers["if-modified-since"] = cursor.lastModified;
-  let response: Awaited<ReturnType<typeof safeFetch>>;
-  try {
-    response = await safeFetch(settings.url, { headers, allowHosts: settings.allowHosts, ...fetchLimits });
-  } catch (error) {
-    const unsafe = (error as Error).name === "UnsafeTargetError";
-    throw new ConnectorError(`feed: ${(error as Error).message}`, unsafe ? "permanent" : "retry");
-  }
+  const response = await callNetwork("feed", settings.url, {
+    headers,
+    allowHosts: settings.allowHosts,
+    ...fetchLimits,
+  });
   if (response.status === 304) return undefined;
   if (response.status >= 300) {
     throw errorFromResponse({

@@ -1,5 +1,4 @@
-import { safeFetch } from "../../platform/net/safeFetch.js";
-import { ConnectorError, errorFromResponse, type RateLimitState } from "../connector.js";
+import { ConnectorError, callNetwork, errorFromResponse, type RateLimitState } from "../connector.js";
 
 /** The parts of Mastodon's documented entities (docs.joinmastodon.org/entities) we read. */
 export interface MastodonAccount {
@@ -61,23 +60,17 @@ export function mastodonClient(props: MastodonClientProps) {
         "permanent",
       );
     }
-    let response: Awaited<ReturnType<typeof safeFetch>>;
-    try {
-      response = await safeFetch(url, {
-        method: init.method ?? "GET",
-        allowHosts: props.allowHosts,
-        body: init.body === undefined ? undefined : JSON.stringify(init.body),
-        headers: {
-          accept: "application/json",
-          authorization: `Bearer ${props.accessToken}`,
-          ...(init.body === undefined ? {} : { "content-type": "application/json" }),
-          ...init.headers,
-        },
-      });
-    } catch (error) {
-      const unsafe = (error as Error).name === "UnsafeTargetError";
-      throw new ConnectorError(`mastodon: ${(error as Error).message}`, unsafe ? "permanent" : "retry");
-    }
+    const response = await callNetwork("mastodon", url, {
+      method: init.method ?? "GET",
+      allowHosts: props.allowHosts,
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      headers: {
+        accept: "application/json",
+        authorization: `Bearer ${props.accessToken}`,
+        ...(init.body === undefined ? {} : { "content-type": "application/json" }),
+        ...init.headers,
+      },
+    });
     const limit = Number(response.headers["x-ratelimit-limit"]);
     const remaining = Number(response.headers["x-ratelimit-remaining"]);
     const reset = response.headers["x-ratelimit-reset"];

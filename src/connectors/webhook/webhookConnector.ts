@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { signWebhook } from "../../platform/crypto/webhookSignature.js";
-import { safeFetch } from "../../platform/net/safeFetch.js";
-import { type Connector, ConnectorError, errorFromResponse } from "../connector.js";
+import { type Connector, ConnectorError, callNetwork, errorFromResponse } from "../connector.js";
 
 export const webhookSettingsSchema = z.object({
   /** Where replies are POSTed (signed); omitted: the channel only receives. */
@@ -52,23 +51,17 @@ export const webhookConnector: Connector<Settings, Credentials> = {
         text: reply.text,
       });
       const timestamp = String(Math.floor(Date.now() / 1000));
-      let response: Awaited<ReturnType<typeof safeFetch>>;
-      try {
-        response = await safeFetch(account.settings.replyUrl, {
-          method: "POST",
-          body,
-          allowHosts: account.settings.allowHosts,
-          headers: {
-            "content-type": "application/json",
-            "idempotency-key": reply.idempotencyKey,
-            "x-konversa-timestamp": timestamp,
-            "x-konversa-signature": signWebhook(account.credentials.secret, timestamp, body),
-          },
-        });
-      } catch (error) {
-        const unsafe = (error as Error).name === "UnsafeTargetError";
-        throw new ConnectorError(`webhook: ${(error as Error).message}`, unsafe ? "permanent" : "retry");
-      }
+      const response = await callNetwork("webhook", account.settings.replyUrl, {
+        method: "POST",
+        body,
+        allowHosts: account.settings.allowHosts,
+        headers: {
+          "content-type": "application/json",
+          "idempotency-key": reply.idempotencyKey,
+          "x-konversa-timestamp": timestamp,
+          "x-konversa-signature": signWebhook(account.credentials.secret, timestamp, body),
+        },
+      });
       if (response.status >= 300) {
         throw errorFromResponse({
           network: "webhook",
