@@ -158,6 +158,16 @@ describe(`feeds (${testBackend})`, () => {
     expect(new Set(all.map((m) => m.externalId)).size).toBe(5);
   });
 
+  it("a feed larger than the size cap is refused, not read to the end", async () => {
+    files["/huge.xml"] = {
+      type: "application/rss+xml",
+      body: `<rss version="2.0"><channel><title>Huge</title>${"<item><title>x</title></item>".repeat(200_000)}</channel></rss>`,
+    };
+    const refused = await connectFeed("/huge.xml");
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.message).toContain("larger than 5242880 bytes");
+  });
+
   it("a feed that stops answering marks the account failing with the reason", async () => {
     const created = await connectFeed("/feed.json");
     const { id } = created.json() as { id: string };
