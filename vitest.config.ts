@@ -14,8 +14,9 @@ if (!withPostgres) {
  */
 export default defineConfig({
   test: {
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Generous: the CLI tests start whole processes, and CI machines are small and sometimes shared.
+    testTimeout: 90_000,
+    hookTimeout: 120_000,
     projects: [
       {
         extends: true as const,

@@ -17,6 +17,7 @@ import { listeningRoutes } from "./modules/listening/routes.js";
 import { notificationRoutes } from "./modules/notifications/routes.js";
 import { createAccessDirectory } from "./modules/organizations/directory.js";
 import { organizationRoutes } from "./modules/organizations/routes.js";
+import { privacyRoutes } from "./modules/privacy/routes.js";
 import { realtimeRoutes } from "./modules/realtime/routes.js";
 import { slaRoutes } from "./modules/sla/routes.js";
 import { startConnectorWorkers } from "./pipeline/connectorWorkers.js";
@@ -90,8 +91,10 @@ export async function buildApp(props: BuildAppProps) {
   await app.register(slaRoutes, { db, clock });
   await app.register(notificationRoutes, { db, clock });
   await app.register(contactRoutes, { db });
+  await app.register(privacyRoutes, { db });
   await app.register(listeningRoutes, {
     db,
+    secretsKey,
     submitPosts: gateway.submitPosts,
     queriesChanged: gateway.queriesChanged,
   });

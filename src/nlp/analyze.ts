@@ -2,7 +2,13 @@
  * One pass over a post: clean and tokenise once, detect the language, hash features once, then
  * ask every model that applies. Pure and synchronous; never throws on odd input.
  */
-import { type FeatureConfig, featurize, type SparseVector, sameFeatureConfig } from "./features.js";
+import {
+  countFeatures,
+  type FeatureConfig,
+  featurize,
+  type SparseVector,
+  sameFeatureConfig,
+} from "./features.js";
 import { extractKeyphrases } from "./keyphrases.js";
 import { detectLanguage, type LanguageResult } from "./language.js";
 import { FusedHeads } from "./linear.js";
@@ -134,6 +140,13 @@ export class TextAnalyzer {
     const { tokens, text } = prepared;
     const language = this.language(tokens, hints.lang);
     const lang = language.code;
+    const analysed = (analysedLanguages as readonly string[]).includes(lang);
+    const fusedLanguage = analysed ? this.fusedByLanguage.get(lang) : undefined;
+    // The shipped models share one feature configuration: count the features once, score all heads.
+    const fusedLogits = fusedLanguage
+      ? fusedLanguage.fused.logitsOf(countFeatures(tokens, fusedLanguage.features))
+      : null;
+    // Models of other configurations (an organization's own) get vectors of their own.
     const vectors: { config: FeatureConfig; vector: SparseVector }[] = [];
     const features = (model: TaskModel): SparseVector => {
       for (const v of vectors) if (sameFeatureConfig(v.config, model.features)) return v.vector;
@@ -141,30 +154,40 @@ export class TextAnalyzer {
       vectors.push({ config: model.features, vector });
       return vector;
     };
-    const analysed = (analysedLanguages as readonly string[]).includes(lang);
-    const fusedLanguage = analysed ? this.fusedByLanguage.get(lang) : undefined;
-    let fusedLogits: Float64Array[] | null = null;
     const logits = (model: TaskModel): HeadLogits => {
       const positions = fusedLanguage?.positions.get(model);
-      if (!fusedLanguage || !positions) return logitsFrom(model, features(model));
-      return (head) => {
-        fusedLogits ??= fusedLanguage.fused.logits(features(model));
-        return fusedLogits[positions.get(head)!];
-      };
+      if (!fusedLogits || !positions) return logitsFrom(model, features(model));
+      return (head) => fusedLogits[positions.get(head)!];
     };
 
     const sentimentModel = analysed ? this.models.sentiment[lang] : undefined;
-    const sentiment = sentimentModel
-      ? { ...predictSentiment(sentimentModel, logits(sentimentModel)), model: sentimentModel.name }
-      : null;
+    let sentiment: Analysis["sentiment"] = null;
+    if (sentimentModel) {
+      const { label, scores } = predictSentiment(sentimentModel, logits(sentimentModel));
+      sentiment = { label, scores, model: sentimentModel.name };
+    }
 
     let offensive: Analysis["offensive"] = null;
     const offensiveModel = analysed ? this.models.offensive[lang] : undefined;
-    if (offensiveModel)
-      offensive = { ...predictOffensive(offensiveModel, logits(offensiveModel)), source: "model" };
-    else if (lang === "en") {
+    // Built field by field (not spread): same keys in the same order, without a generic copy.
+    if (offensiveModel) {
+      const o = predictOffensive(offensiveModel, logits(offensiveModel));
+      offensive = {
+        offensive: o.offensive,
+        probability: o.probability,
+        type: o.type,
+        typeScores: o.typeScores,
+        source: "model",
+      };
+    } else if (lang === "en") {
       const lexical = offensiveByLexicon(tokens);
-      offensive = { ...lexical, offensive: lexical.probability >= 0.5, source: "lexicon" };
+      offensive = {
+        probability: lexical.probability,
+        type: lexical.type,
+        typeScores: lexical.typeScores,
+        offensive: lexical.probability >= 0.5,
+        source: "lexicon",
+      };
     }
 
     const aspectModel = hints.aspectModel ?? this.models.aspects[lang];
@@ -173,9 +196,11 @@ export class TextAnalyzer {
       : [];
 
     const relevanceModel = hints.relevanceModel ?? this.models.relevance;
-    const relevance = applies(relevanceModel, lang)
-      ? { ...predictRelevance(relevanceModel, logits(relevanceModel)), model: relevanceModel.name }
-      : null;
+    let relevance: Analysis["relevance"] = null;
+    if (applies(relevanceModel, lang)) {
+      const { relevant, probability } = predictRelevance(relevanceModel, logits(relevanceModel));
+      relevance = { relevant, probability, model: relevanceModel.name };
+    }
 
     const urgency = scoreUrgency({
       tokens,
@@ -202,6 +227,7 @@ export class TextAnalyzer {
     if (typeof hint === "string" && /^[a-z]{2,3}$/i.test(hint)) {
       return { code: hint.toLowerCase(), confidence: 1, scores: { [hint.toLowerCase()]: 1 }, source: "hint" };
     }
-    return { ...detectLanguage(tokens), source: "detected" };
+    const { code, confidence, scores } = detectLanguage(tokens);
+    return { code, confidence, scores, source: "detected" };
   }
 }

@@ -1,42 +1,20 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { type CliResult, runCli } from "../../test/support/cli.js";
 import { syntheticFixture, syntheticRelevanceExamples } from "./syntheticData.js";
 
-/** The real command line, as a user runs it from the repository root. */
-const entry = process.env.KONVERSA_CLI_ENTRY ?? "src/cli/index.ts";
 const fixture = `src/nlp/models/${syntheticFixture.file}`;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function konversa(args: string[], stdin?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], { cwd: process.cwd() });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin ?? "");
-  });
-}
+/** The real command line, as a user runs it from the repository root (six start at once, so be patient). */
+const konversa = (args: string[], input?: string) => runCli(args, { input, timeoutMs: 110_000 });
 
 const dir = mkdtempSync(join(tmpdir(), "konversa-nlp-"));
 const trainingFile = join(dir, "train.jsonl");
 const inputFile = join(dir, "input.jsonl");
 const trainedModel = join(dir, "trained.kvnlp");
-const runs: Record<string, Run> = {};
+const runs: Record<string, CliResult> = {};
 
 beforeAll(async () => {
   writeFileSync(

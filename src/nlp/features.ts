@@ -72,67 +72,137 @@ function finalize(h: number): number {
 const logCount = new Float32Array(256);
 for (let c = 1; c < 256; c++) logCount[c] = 1 + Math.log(c);
 
-/** Scratch space reused between calls; analysis is synchronous so one per bucket size suffices. */
-class Accumulator {
+function rawValue(count: number): number {
+  return count < 256 ? logCount[count] : 1 + Math.log(count);
+}
+
+/**
+ * The hashed features of one text before scaling: distinct buckets in the order first seen and
+ * how often each occurred. Scratch memory, valid until the next text is counted.
+ */
+export interface FeatureCounts {
+  /** Distinct buckets, first `size` entries. */
+  readonly buckets: Int32Array;
+  /** Occurrences of buckets[i], first `size` entries. */
   readonly counts: Uint16Array;
-  touched: Int32Array;
-  n = 0;
-  constructor(size: number) {
-    this.counts = new Uint16Array(size);
-    this.touched = new Int32Array(1024);
+  readonly size: number;
+}
+
+/** The factor that L2-normalises the log-scaled counts (summed in first-seen order, as featurize does). */
+export function featureScale(features: FeatureCounts): number {
+  const { counts, size } = features;
+  let norm = 0;
+  for (let i = 0; i < size; i++) {
+    const v = rawValue(counts[i]);
+    norm += v * v;
   }
+  return norm > 0 ? 1 / Math.sqrt(norm) : 1;
+}
+
+/** The value of a feature seen `count` times, exactly as stored in a SparseVector (Float32). */
+export function featureValue(count: number, scale: number): number {
+  return Math.fround(Math.fround(rawValue(count)) * scale);
+}
+
+/**
+ * Scratch space reused between calls (analysis is synchronous). A small open-addressing table
+ * maps a bucket to its position, so counting stays in the first-level cache for any bucket count.
+ */
+class Accumulator implements FeatureCounts {
+  buckets = new Int32Array(1024);
+  counts = new Uint16Array(1024);
+  size = 0;
+  /** Position + 1 of the bucket in this slot; 0 = empty. */
+  private slots = new Int32Array(4096);
+  /** The slot of each position, to empty the table quickly. */
+  private slotOf = new Int32Array(1024);
+  private shift = 32 - 12;
+
+  /** Forgets the previous text's counts (only the slots it used). */
+  clear(): void {
+    const { slots, slotOf } = this;
+    for (let i = 0; i < this.size; i++) slots[slotOf[i]] = 0;
+    this.size = 0;
+  }
+
   add(bucket: number): void {
-    const c = this.counts[bucket];
-    if (c === 0) {
-      if (this.n === this.touched.length) {
-        const bigger = new Int32Array(this.touched.length * 2);
-        bigger.set(this.touched);
-        this.touched = bigger;
+    const { slots, buckets } = this;
+    const mask = slots.length - 1;
+    let slot = Math.imul(bucket, 0x9e3779b1) >>> this.shift;
+    for (let at = slots[slot]; at !== 0; at = slots[slot]) {
+      if (buckets[at - 1] === bucket) {
+        const c = this.counts[at - 1];
+        if (c < 65535) this.counts[at - 1] = c + 1;
+        return;
       }
-      this.touched[this.n++] = bucket;
+      slot = (slot + 1) & mask;
     }
-    if (c < 65535) this.counts[bucket] = c + 1;
+    const position = this.size++;
+    if (position === buckets.length) this.growArrays();
+    this.buckets[position] = bucket;
+    this.counts[position] = 1;
+    this.slotOf[position] = slot;
+    slots[slot] = position + 1;
+    // At most half full, so probes stay short.
+    if (2 * this.size > slots.length) this.growSlots();
   }
-  drain(): SparseVector {
-    const n = this.n;
-    const index = new Int32Array(n);
+
+  private growArrays(): void {
+    const n = this.buckets.length * 2;
+    const buckets = new Int32Array(n);
+    buckets.set(this.buckets);
+    const counts = new Uint16Array(n);
+    counts.set(this.counts);
+    const slotOf = new Int32Array(n);
+    slotOf.set(this.slotOf);
+    this.buckets = buckets;
+    this.counts = counts;
+    this.slotOf = slotOf;
+  }
+
+  private growSlots(): void {
+    const slots = new Int32Array(this.slots.length * 2);
+    this.shift--;
+    const mask = slots.length - 1;
+    for (let i = 0; i < this.size; i++) {
+      let slot = Math.imul(this.buckets[i], 0x9e3779b1) >>> this.shift;
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      slots[slot] = i + 1;
+      this.slotOf[i] = slot;
+    }
+    this.slots = slots;
+  }
+
+  toVector(): SparseVector {
+    const n = this.size;
+    const index = this.buckets.slice(0, n);
     const value = new Float32Array(n);
-    let norm = 0;
-    for (let i = 0; i < n; i++) {
-      const b = this.touched[i];
-      const c = this.counts[b];
-      const v = c < 256 ? logCount[c] : 1 + Math.log(c);
-      this.counts[b] = 0;
-      index[i] = b;
-      value[i] = v;
-      norm += v * v;
-    }
-    if (norm > 0) {
-      const inv = 1 / Math.sqrt(norm);
-      for (let i = 0; i < n; i++) value[i] *= inv;
-    }
-    this.n = 0;
+    const scale = featureScale(this);
+    for (let i = 0; i < n; i++) value[i] = featureValue(this.counts[i], scale);
     return { index, value };
   }
 }
 
-const accumulators = new Map<number, Accumulator>();
-function accumulatorFor(bits: number): Accumulator {
-  let acc = accumulators.get(bits);
-  if (!acc) {
-    acc = new Accumulator(1 << bits);
-    accumulators.set(bits, acc);
-  }
-  return acc;
-}
+const accumulator = new Accumulator();
 
 export function isNegator(norm: string): boolean {
   return negators.has(norm) || norm.endsWith("n't");
 }
 
 export function featurize(tokens: readonly Token[], config: FeatureConfig): SparseVector {
+  return countFeatures(tokens, config).toVector();
+}
+
+/** The features of a text as counts in shared scratch memory: valid until the next call. */
+export function countFeatures(
+  tokens: readonly Token[],
+  config: FeatureConfig,
+): FeatureCounts & {
+  toVector(): SparseVector;
+} {
   const mask = (1 << config.bits) - 1;
-  const acc = accumulatorFor(config.bits);
+  const acc = accumulator;
+  acc.clear();
   let previous = 0;
   let negated = 0;
   for (const token of tokens) {
@@ -156,7 +226,7 @@ export function featurize(tokens: readonly Token[], config: FeatureConfig): Spar
     h = 0;
   }
   if (config.charMin > 0) addCharNgrams(tokens, config, acc, mask);
-  return acc.drain();
+  return acc;
 }
 
 /**

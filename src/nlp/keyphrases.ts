@@ -3,7 +3,7 @@
  * and punctuation, scored by length, capitalised German nouns, hashtags and repetition.
  */
 import { stopwords } from "./stopwords.js";
-import type { Token } from "./text.js";
+import { letterCase, type Token } from "./text.js";
 
 const maxPhraseWords = 3;
 
@@ -20,7 +20,7 @@ function wordScore(token: Token): number {
   const first = token.surface.charCodeAt(0);
   // Capitalised words are mostly nouns and names, which carry the topic.
   if (first >= 65 && first <= 90) s += 0.4;
-  if (token.surface.length > 1 && token.surface === token.surface.toUpperCase()) s -= 0.3;
+  if (token.surface.length > 1 && letterCase(token.surface).upper) s -= 0.3;
   return s;
 }
 
@@ -40,29 +40,34 @@ export function extractKeyphrases(args: {
   const { text, tokens } = args;
   const limit = args.limit ?? 3;
   const candidates = new Map<string, Candidate>();
-  let run: Token[] = [];
-  const flush = () => {
-    for (let start = 0; start < run.length; start += maxPhraseWords) {
-      const part = run.slice(start, start + maxPhraseWords);
-      const key = part.map((t) => t.norm).join(" ");
-      const score = part.reduce((s, t) => s + wordScore(t), 0);
+  // A run of content words is tokens[runStart] … tokens[i - 1]; cut into phrases of up to three.
+  const flush = (runStart: number, runEnd: number) => {
+    for (let start = runStart; start < runEnd; start += maxPhraseWords) {
+      const end = Math.min(start + maxPhraseWords, runEnd);
+      let key = tokens[start].norm;
+      let score = wordScore(tokens[start]);
+      for (let k = start + 1; k < end; k++) {
+        key += ` ${tokens[k].norm}`;
+        score += wordScore(tokens[k]);
+      }
       const existing = candidates.get(key);
       if (existing) existing.score += score * 0.5;
       else
         candidates.set(key, {
-          text: text.slice(part[0].start, part[part.length - 1].end),
+          text: text.slice(tokens[start].start, tokens[end - 1].end),
           key,
           score,
-          first: part[0].start,
+          first: tokens[start].start,
         });
     }
-    run = [];
   };
-  for (const token of tokens) {
-    if (isContent(token)) run.push(token);
-    else flush();
+  let runStart = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    if (isContent(tokens[i])) continue;
+    if (runStart < i) flush(runStart, i);
+    runStart = i + 1;
   }
-  flush();
+  if (runStart < tokens.length) flush(runStart, tokens.length);
   const ranked = [...candidates.values()].sort((a, b) => b.score - a.score || a.first - b.first);
   const chosen: Candidate[] = [];
   for (const c of ranked) {

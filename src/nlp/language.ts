@@ -3,7 +3,7 @@
  * alphabets use, and typical word endings. Rules rather than a learnt model because we ship no
  * corpora for the languages besides German and English; measured on the German and English sets.
  */
-import type { Token } from "./text.js";
+import { type Token, wordFacts } from "./text.js";
 
 export const detectableLanguages = ["de", "en", "fr", "es", "it", "nl", "pt", "tr", "pl"] as const;
 export type DetectableLanguage = (typeof detectableLanguages)[number];
@@ -86,15 +86,11 @@ const endings: [RegExp, DetectableLanguage, number][] = [
   [/(ość|cie|ski|ów|rz|cz|sz)/, "pl", 0.3],
 ];
 
-/** Evidence of one word per language; cached because social posts repeat the same words. */
-type WordEvidence = readonly [lang: string, weight: number][];
-const evidenceCache = new Map<string, WordEvidence>();
-const maxCachedWords = 100_000;
 const nonAscii = /[^\x00-\x7f]/;
+const languageNumber = new Map<string, number>(detectableLanguages.map((l, i) => [l, i]));
 
-function wordEvidence(w: string): WordEvidence {
-  const cached = evidenceCache.get(w);
-  if (cached) return cached;
+/** Evidence of one word (lower-cased) as (language number, weight) pairs; kept with the word's cached facts. */
+function wordEvidence(w: string): Float64Array {
   const found: [string, number][] = [];
   const langs = wordIndex.get(w);
   // One-letter words ("a", "i", "w", "z") are too common across languages to weigh fully.
@@ -107,41 +103,51 @@ function wordEvidence(w: string): WordEvidence {
   }
   if (w.length >= 4)
     for (const [pattern, lang, weight] of endings) if (pattern.test(w)) found.push([lang, weight]);
-  if (evidenceCache.size >= maxCachedWords) evidenceCache.clear();
-  evidenceCache.set(w, found);
-  return found;
+  return Float64Array.from(found.flatMap(([lang, weight]) => [languageNumber.get(lang) as number, weight]));
 }
 
 const noEvidence: LanguageResult = { code: "und", confidence: 0, scores: {} };
 
+/** Scratch per detectable language, in the order languages first showed evidence. */
+const score = new Float64Array(detectableLanguages.length);
+const seenOrder: number[] = [];
+
 export function detectLanguage(tokens: readonly Token[]): LanguageResult {
-  const score: Record<string, number> = {};
+  score.fill(0);
+  seenOrder.length = 0;
   let evidence = 0;
-  const add = (lang: string, w: number) => {
-    score[lang] = (score[lang] ?? 0) + w;
-    evidence += w;
-  };
   let wordsSeen = 0;
   for (const token of tokens) {
     if (token.kind !== "word" && token.kind !== "hashtag") continue;
     // Long posts say enough in their first 100 words; the rest only costs time.
     if (++wordsSeen > 100) break;
-    const w = token.kind === "hashtag" ? token.surface.slice(1).toLowerCase() : token.surface.toLowerCase();
-    for (const [lang, weight] of wordEvidence(w)) add(lang, weight);
+    const facts = wordFacts(token.kind === "hashtag" ? token.surface.slice(1) : token.surface);
+    facts.languageEvidence ??= wordEvidence(
+      token.kind === "hashtag" ? token.surface.slice(1).toLowerCase() : token.surface.toLowerCase(),
+    );
+    const found = facts.languageEvidence;
+    for (let i = 0; i < found.length; i += 2) {
+      const n = found[i];
+      const weight = found[i + 1];
+      if (score[n] === 0) seenOrder.push(n);
+      score[n] += weight;
+      evidence += weight;
+    }
   }
   if (evidence < 0.5) return noEvidence;
   let best = "und";
   let bestScore = 0;
   let second = 0;
-  for (const [lang, s] of Object.entries(score)) {
+  for (const n of seenOrder) {
+    const s = score[n];
     if (s > bestScore) {
       second = bestScore;
       bestScore = s;
-      best = lang;
+      best = detectableLanguages[n];
     } else if (s > second) second = s;
   }
   const scores: Record<string, number> = {};
-  for (const [lang, s] of Object.entries(score)) scores[lang] = s / evidence;
+  for (const n of seenOrder) scores[detectableLanguages[n]] = score[n] / evidence;
   // Confident when one language clearly leads and there is enough evidence at all.
   const margin = (bestScore - second) / bestScore;
   const amount = 1 - Math.exp(-bestScore / 1.5);

@@ -2,7 +2,7 @@
  * Linear classifiers over hashed features: training (logistic regression with AdaGrad and L2),
  * Int8 quantisation with one scale per label, and scoring.
  */
-import type { SparseVector } from "./features.js";
+import { type FeatureCounts, featureScale, featureValue, type SparseVector } from "./features.js";
 import { seededRandom, shuffleInPlace } from "./random.js";
 
 /** softmax: exactly one label per text; sigmoid: any number of labels (multi-label). */
@@ -296,58 +296,212 @@ export function fitTemperature(args: {
 /**
  * Several heads over the same features in one table, bucket-major: one cache line per feature
  * serves every head, instead of one cache miss per model. Built once when an analyzer starts.
+ *
+ * Each row holds the heads' Int8 weights offset by 128 (0…255), four to a 32-bit word, so the
+ * features seen once (most of them) are summed four weights at a time in 16-bit lanes. The sums
+ * are integers and the feature values Float32, so every partial sum is exact in a double: the
+ * logits are bit for bit those of `headLogits`, whatever the order of summation.
  */
 export class FusedHeads {
-  private readonly table: Int8Array;
-  private readonly width: number;
-  private readonly used: number;
+  private readonly table: Int32Array;
+  /** 32-bit words per row: 1 (up to four weights) or a multiple of 8 (32 weights, half a cache line). */
+  private readonly words: number;
   private readonly offsets: number[];
-  private readonly scratch: Float64Array;
+  private readonly lanes = new Int32Array(16);
+  private readonly sums: Float64Array;
+  private readonly onceSums: Float64Array;
+  /** Result of the warming loads, kept so the compiler cannot drop them. */
+  warm = 0;
 
   constructor(
     readonly heads: readonly LinearHead[],
     bits: number,
   ) {
     const used = heads.reduce((s, h) => s + h.labels.length, 0);
-    // Rows padded to a power of two up to 64 bytes never straddle two cache lines (large buffers are page-aligned).
-    this.used = used;
-    this.width = used <= 32 ? 2 ** Math.ceil(Math.log2(Math.max(used, 1))) : Math.ceil(used / 64) * 64;
+    const width = used <= 4 ? 4 : Math.ceil(used / 32) * 32;
+    this.words = width / 4;
     this.offsets = [];
-    const buckets = 1 << bits;
-    this.table = new Int8Array(buckets * this.width);
     let offset = 0;
     for (const head of heads) {
       this.offsets.push(offset);
-      const c = head.labels.length;
-      for (let b = 0; b < buckets; b++) {
-        const from = b * c;
-        const to = b * this.width + offset;
-        for (let k = 0; k < c; k++) this.table[to + k] = head.weights[from + k];
-      }
-      offset += c;
+      offset += head.labels.length;
     }
-    this.scratch = new Float64Array(this.width);
+    const buckets = 1 << bits;
+    const row = new Uint8Array(width);
+    this.table = new Int32Array(buckets * this.words);
+    for (let b = 0; b < buckets; b++) {
+      row.fill(128);
+      heads.forEach((head, h) => {
+        const c = head.labels.length;
+        for (let k = 0; k < c; k++) row[this.offsets[h] + k] = head.weights[b * c + k] + 128;
+      });
+      for (let j = 0; j < this.words; j++) {
+        const at = 4 * j;
+        this.table[b * this.words + j] =
+          row[at] | (row[at + 1] << 8) | (row[at + 2] << 16) | (row[at + 3] << 24);
+      }
+    }
+    this.sums = new Float64Array(width);
+    this.onceSums = new Float64Array(width);
   }
 
-  /** Logits of every head, in the order given to the constructor. */
-  logits(x: SparseVector): Float64Array[] {
-    const w = this.width;
-    const acc = this.scratch;
-    acc.fill(0);
-    const { table } = this;
-    const { index, value } = x;
-    const used = this.used;
-    for (let i = 0; i < index.length; i++) {
-      const base = index[i] * w;
-      const v = value[i];
-      for (let r = 0; r < used; r++) acc[r] += table[base + r] * v;
+  /** Logits of every head, in the order given to the constructor, for counted features. */
+  logitsOf(features: FeatureCounts): Float64Array[] {
+    const { table, words, sums } = this;
+    const { buckets, counts, size } = features;
+    // Touch every row first: independent loads overlap their cache misses; the sums below then hit.
+    let warm = 0;
+    for (let i = 0; i < size; i++) warm |= table[buckets[i] * words];
+    this.warm = warm;
+    const scale = featureScale(features);
+    sums.fill(0);
+    // Features seen more than once are few: weight by weight, scaled by their value.
+    let once = 0;
+    let repeatedValues = 0;
+    for (let i = 0; i < size; i++) {
+      const c = counts[i];
+      if (c === 1) {
+        once++;
+        continue;
+      }
+      const v = featureValue(c, scale);
+      repeatedValues += v;
+      const base = buckets[i] * words;
+      for (let j = 0; j < words; j++) {
+        const x = table[base + j];
+        sums[4 * j] += (x & 0xff) * v;
+        sums[4 * j + 1] += ((x >>> 8) & 0xff) * v;
+        sums[4 * j + 2] += ((x >>> 16) & 0xff) * v;
+        sums[4 * j + 3] += (x >>> 24) * v;
+      }
     }
+    const v1 = featureValue(1, scale);
+    if (once > 0) {
+      const ones = this.onceSums;
+      ones.fill(0);
+      if (words === 1) this.sumOnceNarrow(features, ones);
+      else for (let block = 0; block < words; block += 8) this.sumOnceBlock(features, block, ones);
+      // Remove the offset of 128 from both parts; integers and Float32 multiples, so all exact.
+      for (let r = 0; r < sums.length; r++) sums[r] += (ones[r] - 128 * once) * v1;
+    }
+    for (let r = 0; r < sums.length; r++) sums[r] -= 128 * repeatedValues;
     return this.heads.map((head, h) => {
       const c = head.labels.length;
       const out = new Float64Array(c);
       const offset = this.offsets[h];
-      for (let k = 0; k < c; k++) out[k] = acc[offset + k] * head.scale[k] + head.bias[k];
+      for (let k = 0; k < c; k++) out[k] = sums[offset + k] * head.scale[k] + head.bias[k];
       return out;
     });
+  }
+
+  /** Integer weight sums over the features seen once, for rows of one word. */
+  private sumOnceNarrow(features: FeatureCounts, into: Float64Array): void {
+    const { table } = this;
+    const { buckets, counts, size } = features;
+    let a0 = 0;
+    let a1 = 0;
+    let pending = 0;
+    for (let i = 0; i < size; i++) {
+      if (counts[i] !== 1) continue;
+      const x = table[buckets[i]];
+      a0 = (a0 + (x & 0xff00ff)) | 0;
+      a1 = (a1 + ((x >>> 8) & 0xff00ff)) | 0;
+      // 256 values of at most 255 fill a 16-bit lane: move them to the wide sums.
+      if (++pending === 256) {
+        this.lanes[0] = a0;
+        this.lanes[1] = a1;
+        this.flushLanes(1, 0, into);
+        a0 = a1 = pending = 0;
+      }
+    }
+    this.lanes[0] = a0;
+    this.lanes[1] = a1;
+    this.flushLanes(1, 0, into);
+  }
+
+  /** The same for eight words (32 weights) of wider rows, from word `block` on; unrolled into locals. */
+  private sumOnceBlock(features: FeatureCounts, block: number, into: Float64Array): void {
+    const { table, words, lanes } = this;
+    const { buckets, counts, size } = features;
+    let a0 = 0,
+      a1 = 0,
+      a2 = 0,
+      a3 = 0,
+      a4 = 0,
+      a5 = 0,
+      a6 = 0,
+      a7 = 0;
+    let a8 = 0,
+      a9 = 0,
+      a10 = 0,
+      a11 = 0,
+      a12 = 0,
+      a13 = 0,
+      a14 = 0,
+      a15 = 0;
+    let pending = 0;
+    for (let i = 0; i <= size; i++) {
+      if (i < size) {
+        if (counts[i] !== 1) continue;
+        const base = buckets[i] * words + block;
+        let x = table[base];
+        a0 = (a0 + (x & 0xff00ff)) | 0;
+        a1 = (a1 + ((x >>> 8) & 0xff00ff)) | 0;
+        x = table[base + 1];
+        a2 = (a2 + (x & 0xff00ff)) | 0;
+        a3 = (a3 + ((x >>> 8) & 0xff00ff)) | 0;
+        x = table[base + 2];
+        a4 = (a4 + (x & 0xff00ff)) | 0;
+        a5 = (a5 + ((x >>> 8) & 0xff00ff)) | 0;
+        x = table[base + 3];
+        a6 = (a6 + (x & 0xff00ff)) | 0;
+        a7 = (a7 + ((x >>> 8) & 0xff00ff)) | 0;
+        x = table[base + 4];
+        a8 = (a8 + (x & 0xff00ff)) | 0;
+        a9 = (a9 + ((x >>> 8) & 0xff00ff)) | 0;
+        x = table[base + 5];
+        a10 = (a10 + (x & 0xff00ff)) | 0;
+        a11 = (a11 + ((x >>> 8) & 0xff00ff)) | 0;
+        x = table[base + 6];
+        a12 = (a12 + (x & 0xff00ff)) | 0;
+        a13 = (a13 + ((x >>> 8) & 0xff00ff)) | 0;
+        x = table[base + 7];
+        a14 = (a14 + (x & 0xff00ff)) | 0;
+        a15 = (a15 + ((x >>> 8) & 0xff00ff)) | 0;
+        if (++pending < 256) continue;
+      }
+      // Every 256 features (and at the end) the 16-bit lanes move to the wide sums.
+      lanes[0] = a0;
+      lanes[1] = a1;
+      lanes[2] = a2;
+      lanes[3] = a3;
+      lanes[4] = a4;
+      lanes[5] = a5;
+      lanes[6] = a6;
+      lanes[7] = a7;
+      lanes[8] = a8;
+      lanes[9] = a9;
+      lanes[10] = a10;
+      lanes[11] = a11;
+      lanes[12] = a12;
+      lanes[13] = a13;
+      lanes[14] = a14;
+      lanes[15] = a15;
+      this.flushLanes(8, 4 * block, into);
+      a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = a8 = a9 = a10 = a11 = a12 = a13 = a14 = a15 = pending = 0;
+    }
+  }
+
+  /** Adds the packed lane sums of `words` words to the weight sums starting at `at`. */
+  private flushLanes(words: number, at: number, into: Float64Array): void {
+    const { lanes } = this;
+    for (let j = 0; j < words; j++) {
+      const low = lanes[2 * j];
+      const high = lanes[2 * j + 1];
+      into[at + 4 * j] += low & 0xffff;
+      into[at + 4 * j + 2] += low >>> 16;
+      into[at + 4 * j + 1] += high & 0xffff;
+      into[at + 4 * j + 3] += high >>> 16;
+    }
   }
 }

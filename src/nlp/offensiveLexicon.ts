@@ -23,6 +23,8 @@ const entries: [RegExp, OffensiveType, number][] = [
     2.5,
   ],
 ];
+/** Which entries a normalised word matches (usually none); cached, as posts repeat their words. */
+const lexiconHits = new Map<string, [RegExp, OffensiveType, number][]>();
 const phrases: [RegExp, OffensiveType, number][] = [
   [/\bgo back to (your|their) (own )?country\b/, "abuse", 2.5],
   [/\b(you|u) (suck|are a joke)\b/, "insult", 1.2],
@@ -41,7 +43,13 @@ export function offensiveByLexicon(tokens: readonly Token[]): LexiconOffensiveRe
   for (const t of tokens) {
     if (t.kind !== "word" && t.kind !== "hashtag") continue;
     words.push(t.norm);
-    for (const [pattern, type, w] of entries) if (pattern.test(t.norm)) weight[type] += w;
+    let found = lexiconHits.get(t.norm);
+    if (found === undefined) {
+      found = entries.filter(([pattern]) => pattern.test(t.norm));
+      if (lexiconHits.size >= 100_000) lexiconHits.clear();
+      lexiconHits.set(t.norm, found);
+    }
+    for (const [, type, w] of found) weight[type] += w;
   }
   const joined = words.join(" ");
   for (const [pattern, type, w] of phrases) if (pattern.test(joined)) weight[type] += w;

@@ -57,7 +57,11 @@ const emailHint = /[^\s@]@[^\s@]+\.[^\s@]/;
 const ibanHint = /[A-Za-z]{2}\d{2}/;
 const digitsHint = /\d{3}/;
 const addressDeHint = /(?:stra(?:ss|ß)e|str\.|weg|allee|platz|gasse|ring|damm|ufer|chaussee|steig|pfad)\s\d/i;
-const addressDePrepositionHint = /\b(?:Am|An der|Auf dem|Im|In der|Unter den)\s\p{Lu}/u;
+// Only the preposition form of addressDe ("Am Markt 3"); the street forms are covered by addressDeHint.
+const addressDePrepositionHint = /\b(?:Am|An der|Auf dem|Im|In der|Unter den)\s\p{Lu}[\p{L}-]+\s\d/u;
+// The street word alone first: without it the costlier pattern (number, then the word) cannot match.
+const streetEnHint =
+  /\b(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Square|Sq|Terrace|Close|Parkway|Pkwy)\b/;
 const addressEnHint =
   /\d[A-Za-z]?\s.*\b(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Square|Sq|Terrace|Close|Parkway|Pkwy)\b/;
 
@@ -209,13 +213,16 @@ export function findPii(text: string, patterns: readonly PiiPattern[] = []): Pii
     if (regex) collect({ text, regex, type: p.type, into: found });
   }
   // Cheap tests first: most posts contain no personal data, and the full patterns cost time.
-  if (emailHint.test(text)) collect({ text, regex: email, type: "email", into: found });
-  if (ibanHint.test(text)) collectIbans(text, found);
-  const hasDigits = digitsHint.test(text);
-  const hasDigit = hasDigits || /\d/.test(text);
+  if (text.indexOf("@") !== -1 && emailHint.test(text))
+    collect({ text, regex: email, type: "email", into: found });
+  // Every other kind of personal data contains an ASCII digit.
+  const hasDigit = /\d/.test(text);
+  if (hasDigit && ibanHint.test(text)) collectIbans(text, found);
+  const hasDigits = hasDigit && digitsHint.test(text);
   if (hasDigit && (addressDeHint.test(text) || addressDePrepositionHint.test(text)))
     collect({ text, regex: addressDe, type: "address", into: found });
-  if (hasDigit && addressEnHint.test(text)) collect({ text, regex: addressEn, type: "address", into: found });
+  if (hasDigit && streetEnHint.test(text) && addressEnHint.test(text))
+    collect({ text, regex: addressEn, type: "address", into: found });
   if (hasDigits) {
     collect({
       text,

@@ -2,7 +2,7 @@
  * How urgently a post wants an answer (anger, impatience, repeated complaints), with the reasons,
  * so the service-level clock can demand an immediate reply and an agent sees why.
  */
-import type { Token } from "./text.js";
+import { letterCase, type Token } from "./text.js";
 
 export interface UrgencyResult {
   /** 0 (can wait) … 1 (answer now). */
@@ -97,11 +97,19 @@ export function scoreUrgency(input: UrgencyInput): UrgencyResult {
       words.push(t.norm);
       if (t.surface.length >= 3) {
         letterWords++;
-        if (t.surface === t.surface.toUpperCase() && t.surface !== t.surface.toLowerCase()) capitalWords++;
+        const { upper, hasUpper } = letterCase(t.surface);
+        if (upper && hasUpper) capitalWords++;
       }
     } else if (t.kind === "punct") {
-      for (const ch of t.surface) if (ch === "!") exclamations++;
-      if (t.surface.includes("!") && t.surface.includes("?")) questionExclamation = true;
+      let marks = 0;
+      let questions = 0;
+      for (let i = 0; i < t.surface.length; i++) {
+        const c = t.surface.charCodeAt(i);
+        if (c === 33) marks++;
+        else if (c === 63) questions++;
+      }
+      exclamations += marks;
+      if (marks > 0 && questions > 0) questionExclamation = true;
     }
   }
   let cueTotal = 0;

@@ -19,7 +19,10 @@ let agentBMember: string;
 let departmentA: string;
 let departmentB: string;
 let channelId: string;
-const events: Array<{ subject: string; data: { organizationId: string; action?: string } }> = [];
+const events: Array<{
+  subject: string;
+  data: { organizationId: string; action?: string } & Record<string, unknown>;
+}> = [];
 
 async function memberIdOf(person: Person) {
   const [row] = await t.db.select({ id: member.id }).from(member).where(eq(member.userId, person.userId));
@@ -81,8 +84,12 @@ beforeAll(async () => {
     .values({ organizationId: owner.organizationId, type: "mastodon", name: "@nordbahn@social.example" })
     .returning();
   channelId = created!.id;
-  for (const subject of ["events.conversations.changed", "events.notifications.created"]) {
-    t.bus.subscribe(subject, (data: { organizationId: string; action?: string }) =>
+  for (const subject of [
+    "events.conversations.changed",
+    "events.notifications.created",
+    "events.conversations.presence",
+  ]) {
+    t.bus.subscribe(subject, (data: { organizationId: string; action?: string } & Record<string, unknown>) =>
       events.push({ subject, data }),
     );
   }
@@ -295,5 +302,52 @@ describe(`inbox work on conversations (${testBackend})`, () => {
     });
     const found = (await call(agentA, "GET", "/api/v1/canned-responses?q=dan")).json();
     expect(found.map((c: { shortcut: string }) => c.shortcut)).toEqual(["danke"]);
+  });
+
+  it("tells colleagues who is viewing or typing, without any text, and only where the member may look", async () => {
+    const id = await routedTo(departmentA, "Ist der ICE 578 heute pünktlich?");
+    const typing = await call(agentA, "POST", `/api/v1/conversations/${id}/presence`, { state: "typing" });
+    expect(typing.statusCode, typing.body).toBe(200);
+    const announced = events.filter((e) => e.subject === "events.conversations.presence").at(-1)?.data;
+    const agentName = (await call(agentA, "GET", "/api/v1/me")).json().user.name;
+    expect(announced).toMatchObject({
+      organizationId: owner.organizationId,
+      conversationId: id,
+      memberId: agentAMember,
+      memberName: agentName,
+      state: "typing",
+    });
+    expect(JSON.stringify(announced)).not.toContain("ICE 578");
+    expect(
+      (await call(agentB, "POST", `/api/v1/conversations/${id}/presence`, { state: "viewing" })).statusCode,
+    ).toBe(404);
+    expect(
+      (await call(analyst, "POST", `/api/v1/conversations/${id}/presence`, { state: "viewing" })).statusCode,
+    ).toBe(403);
+    expect(
+      (await call(agentA, "POST", `/api/v1/conversations/${id}/presence`, { state: "away" })).statusCode,
+    ).toBe(400);
+  });
+
+  it("a reply on a channel without a connector shows as sent", async () => {
+    const id = await routedTo(departmentA, "Fährt die S1 wieder?");
+    expect(
+      (await call(agentA, "POST", `/api/v1/conversations/${id}/replies`, { body: "Ja, seit 8 Uhr." }))
+        .statusCode,
+    ).toBe(201);
+    const detail = (await call(agentA, "GET", `/api/v1/conversations/${id}`)).json();
+    expect(detail.messages).toHaveLength(2);
+    expect(
+      detail.messages.map((m: { direction: string; deliveryState: string | null }) => [
+        m.direction,
+        m.deliveryState,
+      ]),
+    ).toEqual(
+      // The manual clock gives both the same time, so the order is not fixed.
+      expect.arrayContaining([
+        ["incoming", null],
+        ["outgoing", "sent"],
+      ]),
+    );
   });
 });

@@ -1,20 +1,24 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  chromiumArgs,
+  chromiumPath,
+  freePort,
+  projectRoot,
+  startKonversa as startFresh,
+  stopKonversa,
+} from "../support/konversa.js";
 
 /*
  * The first-run promise of the README, checked the way a person would: `npm start` on a fresh data
  * directory builds and starts Konversa and prints the demo credentials once; signing in with them
  * in Chromium shows the inbox with the demo conversations. Screenshots stay in test-results/e2e.
  */
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const artifacts = path.join(projectRoot, "test-results", "e2e");
-const chromiumPath = "/usr/bin/chromium";
 const startTimeoutMs = 150_000;
 
 interface Running {
@@ -35,68 +39,6 @@ const requests: string[] = [];
 const pageErrors: string[] = [];
 const cspViolations: string[] = [];
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
-}
-
-/** `npm start` as `node scripts/start.mjs start`, in its own process group so all of it can be stopped. */
-function startKonversa(port: number): Promise<Running> {
-  const child = spawn(process.execPath, [path.join(projectRoot, "scripts/start.mjs"), "start"], {
-    cwd: projectRoot,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    // A clean environment: no KONVERSA_ADMIN_*, so the start command generates and prints the password.
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? tmpdir(),
-      PORT: String(port),
-      KONVERSA_DATA_DIR: dataDir,
-      LOG_LEVEL: "warn",
-    },
-  });
-  let stdout = "";
-  let stderr = "";
-  const output = () => `--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`;
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`Konversa did not start within ${startTimeoutMs / 1000} s.\n${output()}`)),
-      startTimeoutMs,
-    );
-    const check = () => {
-      const url = /Konversa is running at (http\S+)/.exec(stdout)?.[1];
-      if (!url) return;
-      const email = /^\s*E-mail:\s+(\S+)\s*$/m.exec(stdout)?.[1];
-      const password = /^\s*Password:\s+(\S+)\s*$/m.exec(stdout)?.[1];
-      clearTimeout(timer);
-      if (!email || !password) {
-        reject(new Error(`Konversa started but printed no credentials.\n${output()}`));
-        return;
-      }
-      resolve({ child, output, url, email, password });
-    };
-    child.stdout?.on("data", (chunk) => {
-      stdout += chunk;
-      check();
-    });
-    child.stderr?.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    child.once("exit", (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`Konversa exited (${signal ?? `code ${code}`}) before it was running.\n${output()}`));
-    });
-  });
-}
-
 /**
  * For working on the UI: KONVERSA_E2E_URL (e.g. the `npm run dev:web` server) with
  * KONVERSA_E2E_EMAIL and KONVERSA_E2E_PASSWORD runs the same steps against a running instance.
@@ -106,25 +48,6 @@ function existingInstance(): Running {
   if (!url || !email || !password)
     throw new Error("Set KONVERSA_E2E_URL, KONVERSA_E2E_EMAIL and KONVERSA_E2E_PASSWORD.");
   return { child: undefined, output: () => "", url, email, password };
-}
-
-async function stopKonversa(child: ChildProcess) {
-  if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const group = -child.pid;
-  try {
-    process.kill(group, "SIGTERM");
-  } catch {
-    return; // already gone
-  }
-  const timeout = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), 10_000));
-  if ((await Promise.race([exited, timeout])) === "timeout") {
-    try {
-      process.kill(group, "SIGKILL");
-    } catch {
-      // gone meanwhile
-    }
-  }
 }
 
 /** Every request of every page in the context, and anything the page complains about. */
@@ -146,19 +69,13 @@ beforeAll(async () => {
   }
   mkdirSync(artifacts, { recursive: true });
   dataDir = mkdtempSync(path.join(tmpdir(), "konversa-e2e-"));
-  konversa = process.env.KONVERSA_E2E_URL ? existingInstance() : await startKonversa(await freePort());
+  konversa = process.env.KONVERSA_E2E_URL
+    ? existingInstance()
+    : await startFresh({ dataDir, port: await freePort(), timeoutMs: startTimeoutMs });
   origin = new URL(konversa.url).origin;
   browser = await chromium.launch({
     executablePath: chromiumPath,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
+    args: chromiumArgs,
   });
   // A German browser: the app starts in German without being told.
   desktop = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "de-DE" });

@@ -10,25 +10,24 @@ export interface CliResult {
   stderr: string;
 }
 
+/** The command line under test: the TypeScript source, or another entry (e.g. the build) named in KONVERSA_CLI_ENTRY. */
+const entry = path.resolve(projectRoot, process.env.KONVERSA_CLI_ENTRY ?? "src/cli/index.ts");
+
 /** Runs `konversa <args>` from source as a separate process, the way a person would. */
 export function runCli(
   args: string[],
   options: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", path.join(projectRoot, "src/cli/index.ts"), ...args],
-      {
-        cwd: projectRoot,
-        env: {
-          PATH: process.env.PATH ?? "",
-          HOME: process.env.HOME ?? "/tmp",
-          LOG_LEVEL: "warn",
-          ...options.env,
-        },
+    const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], {
+      cwd: projectRoot,
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "/tmp",
+        LOG_LEVEL: "warn",
+        ...options.env,
       },
-    );
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => {
@@ -43,6 +42,10 @@ export function runCli(
         new Error(`konversa ${args.join(" ")} did not finish in time.\nstdout: ${stdout}\nstderr: ${stderr}`),
       );
     }, options.timeoutMs ?? 60_000);
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
     child.on("close", (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });

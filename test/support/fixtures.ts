@@ -13,6 +13,7 @@ import { notification } from "../../src/modules/notifications/schema.js";
 import { createApiToken } from "../../src/modules/organizations/apiTokens.js";
 import { createInvitation } from "../../src/modules/organizations/invitations.js";
 import { department, member } from "../../src/modules/organizations/schema.js";
+import { openPrivacyRequest } from "../../src/modules/privacy/privacyRequests.js";
 import { slaBreach } from "../../src/modules/sla/schema.js";
 import { createBusinessHours, createSlaPolicy } from "../../src/modules/sla/slaSettings.js";
 import type { OrgContext } from "../../src/platform/auth/context.js";
@@ -173,6 +174,7 @@ export async function createPopulatedOrganization(t: TestApp, name: string) {
     ctx,
     { network: "log", name: "Log only", settings: {}, credentials: {} },
   );
+  const privacyRequest = await openPrivacyRequest(t.db, ctx, { type: "export", contactId: aContact!.id });
   return {
     owner,
     agent,
@@ -197,6 +199,9 @@ export async function createPopulatedOrganization(t: TestApp, name: string) {
       slaPolicyId: policy.id,
       notificationId: ownNotification!.id,
       channelAccountId: channelAccount.id,
+      requestId: privacyRequest.id,
+      // A purpose no list answer contains (every fixture value is checked as a possible leak).
+      purpose: "audience_matching",
       token: invitation.token,
     } as Record<string, string>,
   };
@@ -240,6 +245,7 @@ export const sampleBodies: Record<string, unknown> = {
   "POST /api/v1/conversations/:conversationId/continue-privately": {
     channelId: "00000000-0000-4000-8000-000000000000",
   },
+  "POST /api/v1/conversations/:conversationId/presence": { state: "viewing" },
   "POST /api/v1/conversations/bulk": {
     conversationIds: ["00000000-0000-4000-8000-000000000000"],
     action: { type: "resolve" },
@@ -257,6 +263,14 @@ export const sampleBodies: Record<string, unknown> = {
   "PATCH /api/v1/sla/business-hours/:businessHoursId": { name: "Renamed" },
   "POST /api/v1/sla/policies": { name: "Probe", channelId: null },
   "PATCH /api/v1/sla/policies/:slaPolicyId": { name: "Renamed" },
+  "PUT /api/v1/contacts/:contactId/consents/:purpose": {
+    state: "given",
+    source: "opt_in_link",
+    wording: "Yes, send me offers.",
+  },
+  "POST /api/v1/privacy/requests": { type: "export", contactId: "00000000-0000-4000-8000-000000000000" },
+  "PUT /api/v1/privacy/data-use-mode": { mode: "none" },
+  "POST /api/v1/privacy/audiences": {},
   "PUT /api/v1/settings/smtp": {
     host: "localhost",
     port: 25,
@@ -274,6 +288,7 @@ export const sampleQueries: Record<string, string> = {
   "GET /api/v1/listening/aspects": range,
   "GET /api/v1/listening/authors": range,
   "GET /api/v1/mentions/export": "format=jsonl",
+  "GET /api/v1/privacy/data-use-mode/preview": "mode=linked",
 };
 
 /** A route's URL with ids filled in and its sample query string. */

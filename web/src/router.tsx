@@ -70,15 +70,35 @@ const indexRoute = createRoute({
 
 export const inboxStatuses = ["open", "pending", "snoozed", "resolved", "all"] as const;
 export type InboxStatus = ConversationStatus | "all";
+/** Saved views of the inbox: mine, unassigned, SLA breached (all when absent). */
+export const inboxViews = ["mine", "unassigned", "breached"] as const;
+export interface InboxSearch {
+  status: InboxStatus;
+  view?: (typeof inboxViews)[number];
+  channelId?: string;
+  departmentId?: string;
+  sentiment?: "negative" | "neutral" | "positive";
+  q?: string;
+  sort?: "due";
+}
 
 const inboxRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/inbox",
-  validateSearch: (search: Record<string, unknown>): { status: InboxStatus } => ({
-    status: (inboxStatuses as readonly unknown[]).includes(search.status)
-      ? (search.status as InboxStatus)
-      : "open",
-  }),
+  validateSearch: (search: Record<string, unknown>): InboxSearch => {
+    const text = (value: unknown) => (typeof value === "string" && value ? value : undefined);
+    const oneOf = <T extends string>(values: readonly T[], value: unknown) =>
+      (values as readonly unknown[]).includes(value) ? (value as T) : undefined;
+    return {
+      status: oneOf(inboxStatuses, search.status) ?? "open",
+      view: oneOf(inboxViews, search.view),
+      channelId: text(search.channelId),
+      departmentId: text(search.departmentId),
+      sentiment: oneOf(["negative", "neutral", "positive"] as const, search.sentiment),
+      q: text(search.q),
+      sort: oneOf(["due"] as const, search.sort),
+    };
+  },
   component: lazyRouteComponent(() => import("./routes/inbox/InboxPage.js"), "InboxPage"),
 });
 

@@ -4,6 +4,7 @@ import { anyRole } from "../../platform/auth/roles.js";
 import type { Db } from "../../platform/db/client.js";
 import { orgOf } from "../../platform/http/access.js";
 import { idParams, isoDate } from "../../platform/http/schemas.js";
+import { recordContactAccess } from "../privacy/personalDataAccess.js";
 import { getContact, listContacts } from "./contacts.js";
 
 const contactSchema = z.object({
@@ -31,7 +32,12 @@ export const contactRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db
         response: { 200: z.object({ contacts: z.array(contactSchema) }) },
       },
     },
-    async (request) => listContacts(db, orgOf(request), request.query),
+    async (request) => {
+      const ctx = orgOf(request);
+      const result = await listContacts(db, ctx, request.query);
+      await recordContactAccess(db, ctx, { contactIds: result.contacts.map((c) => c.id), via: "list" });
+      return result;
+    },
   );
   app.get(
     "/api/v1/contacts/:contactId",
@@ -44,7 +50,12 @@ export const contactRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db
         response: { 200: contactSchema },
       },
     },
-    async (request) => getContact(db, orgOf(request), request.params.contactId),
+    async (request) => {
+      const ctx = orgOf(request);
+      const found = await getContact(db, ctx, request.params.contactId);
+      await recordContactAccess(db, ctx, { contactIds: [found.id], via: "detail" });
+      return found;
+    },
   );
 };
 

@@ -178,7 +178,18 @@ export async function getConversation(db: DbOrTx, ctx: OrgContext, id: string) {
     .from(slaBreach)
     .where(and(eq(slaBreach.organizationId, ctx.organizationId), eq(slaBreach.conversationId, id)))
     .orderBy(asc(slaBreach.breachedAt));
-  return { ...rows[0], messages, breaches };
+  // "sending" is the worker's lease, shown as still queued; replies from before delivery existed
+  // (imported, demo) were only logged, which counts as sent.
+  const delivered = messages.map((m) => ({
+    ...m,
+    deliveryState:
+      m.direction !== "outgoing"
+        ? null
+        : m.deliveryState === "sending"
+          ? ("queued" as const)
+          : (m.deliveryState ?? ("sent" as const)),
+  }));
+  return { ...rows[0], messages: delivered, breaches };
 }
 
 export async function listChannels(db: DbOrTx, ctx: OrgContext) {

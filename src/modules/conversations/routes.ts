@@ -7,7 +7,7 @@ import { orgOf } from "../../platform/http/access.js";
 import { booleanQuery, idParams, isoDate, limitQuery } from "../../platform/http/schemas.js";
 import { slaTargets } from "../sla/schema.js";
 import { conversationSorts, getConversation, listChannels, listConversations } from "./conversations.js";
-import { channelTypes, conversationStatuses, deliveryStates, messageDirections } from "./schema.js";
+import { channelTypes, conversationStatuses, messageDirections } from "./schema.js";
 
 const channelSchema = z.object({
   id: z.uuid(),
@@ -58,10 +58,15 @@ export const conversationDetailSchema = conversationSummary.extend({
       mentionedMemberIds: z.array(z.uuid()),
       sentAt: isoDate,
       deliveryState: z
-        .enum(deliveryStates)
+        .enum(["queued", "sent", "failed"])
         .nullable()
-        .describe("Replies: queued, sending, sent, or failed (see deliveryError); null for other messages"),
-      deliveryError: z.string().nullable().describe("The network's reason when the reply could not be sent"),
+        .describe(
+          "Replies: queued (waiting for the channel's connector, or retrying), sent, or failed (see deliveryError); channels without a connected account log replies only, which counts as sent. Null for other messages",
+        ),
+      deliveryError: z
+        .string()
+        .nullable()
+        .describe("The network's reason when the reply could not be sent (yet)"),
     }),
   ),
   breaches: z.array(z.object({ target: z.enum(slaTargets), dueAt: isoDate, breachedAt: isoDate })),

@@ -21,6 +21,7 @@ import { changeConversationStatus } from "./conversationStatusChanger.js";
 import { receiveMessage } from "./messageReceiver.js";
 import { writeNote } from "./noteWriter.js";
 import { inspectMessage } from "./personalData.js";
+import { announcePresence, presenceStates } from "./presenceAnnouncer.js";
 import { continuePrivately } from "./privateContinuationStarter.js";
 import { sendReply } from "./replySender.js";
 import { conversationStatuses, maxPriority, message } from "./schema.js";
@@ -287,6 +288,27 @@ export const conversationWorkRoutes: FastifyPluginAsyncZod<InboxDeps> = async (a
           ...request.body,
         }),
       ),
+  );
+  app.post(
+    "/api/v1/conversations/:conversationId/presence",
+    {
+      config: { access: writerRoles },
+      schema: {
+        tags: ["inbox"],
+        summary:
+          "Tell colleagues that you are viewing or typing in this conversation (realtime event conversations.presence; nothing is stored).",
+        params: conversationParams,
+        body: z.object({ state: z.enum(presenceStates) }),
+        response: { 200: okResponse },
+      },
+    },
+    async (request) => {
+      await announcePresence(deps, orgOf(request), {
+        conversationId: request.params.conversationId,
+        state: request.body.state,
+      });
+      return { ok: true as const };
+    },
   );
   app.post(
     "/api/v1/conversations/bulk",

@@ -161,6 +161,7 @@ export async function topAuthors(
       network: socialIdentity.network,
       followers: socialIdentity.followers,
       isVip: socialIdentity.isVip,
+      contactId: socialIdentity.contactId,
       mentions,
       negative: sql<number>`sum(${authorRollup.negative})`.mapWith(Number),
       engagement: sql<number>`sum(${authorRollup.engagement})`.mapWith(Number),
@@ -182,6 +183,7 @@ export async function topAuthors(
       socialIdentity.network,
       socialIdentity.followers,
       socialIdentity.isVip,
+      socialIdentity.contactId,
     )
     .orderBy(desc(mentions))
     .limit(range.limit);

@@ -10,12 +10,20 @@ import {
   type PostRejection,
   validatePosts,
 } from "../../platform/posts/normalizedPost.js";
+import {
+  organizationPseudonymKey,
+  pseudonymiseAuthors,
+  pseudonymisesAuthors,
+} from "../privacy/authorPseudonymiser.js";
+import { dataUseModeOf } from "../privacy/dataUseModes.js";
 import { shareOfVoice, topAspects, topAuthors, volumeOverTime } from "./dashboards.js";
 import { getMention, markRelevance, searchMentions } from "./mentions.js";
 import { createQuery, listQueries, removeQuery, updateQuery } from "./queries.js";
 import { queryKinds } from "./schema.js";
 
 export interface ListeningRoutesOptions {
+  /** Decrypts the organization's pseudonym key (top authors in modes linked and none). */
+  secretsKey: Buffer;
   db: Db;
   /** Hands accepted posts to the pipeline (the bus); resolves when they are durably queued. */
   submitPosts(organizationId: string, posts: NormalizedPost[]): Promise<void>;
@@ -98,7 +106,7 @@ const rangeQuery = z.object({
 /** Listening: queries, the mention store and its search, dashboards from rollups, and the ingest API. */
 export const listeningRoutes: FastifyPluginAsyncZod<ListeningRoutesOptions> = async (
   app,
-  { db, submitPosts, queriesChanged },
+  { db, submitPosts, queriesChanged, secretsKey },
 ) => {
   app.get(
     "/api/v1/listening/queries",
@@ -299,6 +307,8 @@ export const listeningRoutes: FastifyPluginAsyncZod<ListeningRoutesOptions> = as
               network: z.string(),
               followers: z.number().nullable(),
               isVip: z.boolean(),
+              /** Shown under the organization's keyed pseudonym (mode linked/none, not a linked contact). */
+              pseudonymised: z.boolean(),
               mentions: z.number(),
               negative: z.number(),
               engagement: z.number(),
@@ -307,7 +317,14 @@ export const listeningRoutes: FastifyPluginAsyncZod<ListeningRoutesOptions> = as
         },
       },
     },
-    async (request) => topAuthors(db, orgOf(request), request.query),
+    async (request) => {
+      const ctx = orgOf(request);
+      const rows = await topAuthors(db, ctx, request.query);
+      const mode = await dataUseModeOf(db, ctx.organizationId);
+      if (!pseudonymisesAuthors(mode)) return rows.map((r) => ({ ...r, pseudonymised: false }));
+      const key = await organizationPseudonymKey(db, { organizationId: ctx.organizationId, secretsKey });
+      return pseudonymiseAuthors(rows, { mode, key });
+    },
   );
 
   app.post(

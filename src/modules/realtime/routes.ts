@@ -8,6 +8,7 @@ export const realtimeSubjects = [
   "events.mentions.created",
   "events.alerts.fired",
   "events.conversations.changed",
+  "events.conversations.presence",
   "events.sla.breached",
   "events.notifications.created",
 ] as const;

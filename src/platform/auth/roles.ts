@@ -1,14 +1,19 @@
 /**
  * Roles of a member in an organization. `core_team` is the Social Media Core Team that sees
- * everything and routes it; `agent` works the departments they belong to; `analyst` reads only.
+ * everything and routes it; `agent` works the departments they belong to; `analyst` reads only;
+ * `dpo`, the data protection officer, reads everything and handles consent and data-subject requests.
  */
-export const roles = ["owner", "admin", "core_team", "agent", "analyst"] as const;
+export const roles = ["owner", "admin", "core_team", "agent", "analyst", "dpo"] as const;
 export type Role = (typeof roles)[number];
 
 /** Who may administer the organization (members, departments, settings, audit log). */
 export const adminRoles: Role[] = ["owner", "admin"];
 /** Who may change conversations and other working data. */
 export const writerRoles: Role[] = ["owner", "admin", "core_team", "agent"];
+/** Who handles personal data as such: data-subject requests, the access log, data-use previews. */
+export const privacyRoles: Role[] = ["owner", "admin", "dpo"];
+/** Who records consent decisions: the people who talk to customers, and the DPO. */
+export const consentRoles: Role[] = ["owner", "admin", "core_team", "agent", "dpo"];
 /** Everybody who belongs to the organization. */
 export const anyRole: Role[] = [...roles];
 

@@ -142,6 +142,7 @@ export const de: Messages = {
     core_team: "Social-Media-Core-Team",
     agent: "Agent",
     analyst: "Analyst",
+    dpo: "Datenschutzbeauftragte:r",
   },
   members: {
     description: "Die Personen dieser Organisation mit Rolle und Abteilungen.",

@@ -140,6 +140,7 @@ export const en = {
     core_team: "Social-Media-Core-Team",
     agent: "Agent",
     analyst: "Analyst",
+    dpo: "Data protection officer",
   },
   members: {
     description: "People in this organization, their role and their departments.",

@@ -2,6 +2,8 @@ import i18n from "i18next";
 import { initReactI18next } from "react-i18next";
 import { de } from "./de.js";
 import { en, type Messages } from "./en.js";
+import { inboxDe } from "./inbox.de.js";
+import { type InboxMessages, inboxEn } from "./inbox.en.js";
 
 export const locales = ["de", "en"] as const;
 export type Locale = (typeof locales)[number];
@@ -52,7 +54,7 @@ i18n.on("languageChanged", (language) => {
 
 // Resources are bundled, so initialisation completes synchronously.
 void i18n.use(initReactI18next).init({
-  resources: { de: { translation: de }, en: { translation: en } },
+  resources: { de: { translation: { ...de, ...inboxDe } }, en: { translation: { ...en, ...inboxEn } } },
   lng: storedLocale() ?? browserLocale(),
   fallbackLng: "en",
   supportedLngs: [...locales],
@@ -64,6 +66,6 @@ export { i18n };
 declare module "i18next" {
   interface CustomTypeOptions {
     defaultNS: "translation";
-    resources: { translation: Messages };
+    resources: { translation: Messages & InboxMessages };
   }
 }

@@ -1,18 +1,29 @@
 import { Avatar, Center, Group, Stack, Text, Title, Tooltip } from "@mantine/core";
 import { IconArrowLeft, IconFlag, IconLock, IconMessages, IconNote, IconWorld } from "@tabler/icons-react";
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useParams, useSearch } from "@tanstack/react-router";
+import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { inboxWrites, useOwnMemberId } from "../../api/inbox.js";
 import { conversationQuery } from "../../api/queries.js";
 import type { ConversationDetail, Message } from "../../api/types.js";
+import { useMe } from "../../api/useMe.js";
 import { initials } from "../../app/HeaderControls.js";
 import { ActionIconLink, AnchorLink } from "../../app/links.js";
 import { CenteredLoader, ErrorAlert } from "../../app/RouteStates.js";
 import { dateTime, languageName, relativeTime } from "../../lib/format.js";
 import { useNow } from "../../lib/useNow.js";
 import { usePageTitle } from "../../lib/usePageTitle.js";
-import { SentimentBadge, StatusBadge } from "./Badges.js";
+import { DeliveryBadge, DueBadge, SentimentBadge, StatusBadge } from "./Badges.js";
 import { ChannelIcon } from "./ChannelIcon.js";
+import {
+  Composer,
+  type ComposerMode,
+  PersonalDataNotice,
+  PresenceLine,
+  WorkBar,
+} from "./ConversationWork.js";
+import { useShortcuts } from "./useShortcuts.js";
 
 /** The empty detail pane on a desktop before a conversation is chosen. */
 export function NoConversation() {
@@ -47,12 +58,12 @@ export function ConversationView() {
 
 function BackToList() {
   const { t } = useTranslation();
-  const { status } = useSearch({ from: "/app/inbox" });
+  const search = useSearch({ from: "/app/inbox" });
   return (
     <Tooltip label={t("inbox.back")} withinPortal>
       <ActionIconLink
         to="/inbox"
-        search={{ status }}
+        search={search}
         variant="subtle"
         color="gray"
         className="back-to-list"
@@ -70,6 +81,42 @@ function ConversationContent({ conversation }: { conversation: ConversationDetai
   const contactName = conversation.contact?.displayName ?? t("inbox.unknownContact");
   const contactId = conversation.contact?.id;
   usePageTitle(conversation.subject || t("inbox.noSubject"));
+  const me = useMe();
+  const ownMemberId = useOwnMemberId();
+  const queryClient = useQueryClient();
+  const canWork = me.role !== null && me.role !== "analyst";
+  const [mode, setMode] = useState<ComposerMode>("reply");
+  const [assignOpen, setAssignOpen] = useState(false);
+  const editor = useRef<HTMLTextAreaElement>(null);
+  const now = useNow(30_000);
+  const focusComposer = (next: ComposerMode) => {
+    setMode(next);
+    requestAnimationFrame(() => editor.current?.focus());
+  };
+  const resolve = async () => {
+    await inboxWrites.status(conversation.id, { status: "resolved" });
+    await queryClient.invalidateQueries({ queryKey: ["conversation", conversation.id] });
+    await queryClient.invalidateQueries({ queryKey: ["conversations"] });
+  };
+  useShortcuts(
+    canWork
+      ? {
+          r: () => focusComposer("reply"),
+          n: () => focusComposer("note"),
+          e: () => void resolve(),
+          a: () => setAssignOpen(true),
+        }
+      : {},
+  );
+  // Colleagues see who has this conversation open; repeated while it stays open.
+  useEffect(() => {
+    if (!canWork) return;
+    const ping = () => void inboxWrites.presence(conversation.id, "viewing").catch(() => undefined);
+    ping();
+    const timer = setInterval(ping, 10_000);
+    return () => clearInterval(timer);
+  }, [conversation.id, canWork]);
+  const running = conversation.status === "open" || conversation.status === "pending";
   return (
     <article className="conversation" aria-labelledby="conversation-title">
       <header className="conversation-head">
@@ -121,10 +168,23 @@ function ConversationContent({ conversation }: { conversation: ConversationDetai
                   {t("inbox.priority", { value: conversation.priority })}
                 </span>
               )}
+              {running && <DueBadge dueAt={conversation.dueAt} now={now} locale={locale} />}
+              {conversation.breaches.length > 0 && (
+                <span className="meta-text breach-text">{t("work.due.breached")}</span>
+              )}
             </Group>
           </Stack>
         </Group>
+        <WorkBar
+          conversation={conversation}
+          canWork={canWork}
+          ownMemberId={ownMemberId}
+          assignOpen={assignOpen}
+          setAssignOpen={setAssignOpen}
+        />
+        <PresenceLine conversationId={conversation.id} ownMemberId={ownMemberId} />
       </header>
+      <PersonalDataNotice conversation={conversation} canWork={canWork} />
       <section className="message-thread" aria-label={t("inbox.messages")}>
         {conversation.messages.length === 0 ? (
           <Text c="dimmed" size="sm" ta="center" py="xl">
@@ -138,6 +198,7 @@ function ConversationContent({ conversation }: { conversation: ConversationDetai
           </ol>
         )}
       </section>
+      {canWork && <Composer conversation={conversation} mode={mode} setMode={setMode} editor={editor} />}
     </article>
   );
 }
@@ -170,6 +231,7 @@ function MessageItem({ message }: { message: Message }) {
           <time dateTime={sent.toISOString()} title={dateTime(sent, locale)} className="message-time">
             {relativeTime(sent, locale, now)}
           </time>
+          <DeliveryBadge state={message.deliveryState} />
         </div>
         {/* Plain text from customers: rendered as text, never as HTML. */}
         <div className="message-body">{message.body}</div>
