@@ -14,6 +14,7 @@ import { alertRoutes } from "./modules/listening/alertRoutes.js";
 import { mentionExportRoutes } from "./modules/listening/exportRoutes.js";
 import { intelligenceRoutes } from "./modules/listening/intelligenceRoutes.js";
 import { listeningRoutes } from "./modules/listening/routes.js";
+import { themeRoutes } from "./modules/listening/themeRoutes.js";
 import { notificationRoutes } from "./modules/notifications/routes.js";
 import { createAccessDirectory } from "./modules/organizations/directory.js";
 import { organizationRoutes } from "./modules/organizations/routes.js";
@@ -106,6 +107,7 @@ export async function buildApp(props: BuildAppProps) {
     secretsKey,
     requeue: (subject, data) => bus.publish(subject, data),
   });
+  await app.register(themeRoutes, { db });
   await app.register(realtimeRoutes, { bus });
   const channelDeps = { db, clock, secretsKey, connectors, bus, submitPosts: gateway.submitPosts };
   await app.register(channelAccountRoutes, channelDeps);

@@ -47,6 +47,8 @@ export interface StartPipelineProps {
   baseUrl: string;
   analyze?: AnalyzePost;
   batchSize?: number;
+  /** Batches in hand at once (default 2): one is analysed while the other is written. */
+  concurrency?: number;
   log?: { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
 
@@ -67,6 +69,7 @@ export async function startPipeline(props: StartPipelineProps) {
     subject: ingestSubject,
     group: "ingest",
     batchSize: props.batchSize ?? 500,
+    concurrency: props.concurrency ?? 2,
     maxWaitMs: 50,
     maxAttempts: 8,
     handler: async (batch: BusMessage<IngestMessage>[]) => {

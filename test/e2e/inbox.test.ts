@@ -1,17 +1,7 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
-import { type APIRequestContext, type Browser, chromium, type Page, request } from "playwright-core";
+import { type APIRequestContext, type Browser, type Page, request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  chromiumArgs,
-  chromiumPath,
-  freePort,
-  projectRoot,
-  type RunningKonversa,
-  startKonversa,
-  stopKonversa,
-} from "../support/konversa.js";
+import { artifacts, konversaForTest, launchChromium, type Running } from "./konversaProcess.js";
 
 /*
  * Two agents work the unified inbox at the same time, each in their own browser: a customer's post
@@ -20,12 +10,10 @@ import {
  * picked with "/", the reply shows as sent; the customer writes again, the resolved conversation
  * opens again, and she resolves it. Screenshots stay in test-results/e2e.
  */
-const artifacts = path.join(projectRoot, "test-results", "e2e");
 const screenshot = (page: Page, name: string) =>
   page.screenshot({ path: path.join(artifacts, `${name}.png`) });
 
-let dataDir: string;
-let konversa: RunningKonversa | undefined;
+let konversa: Running | undefined;
 let browser: Browser | undefined;
 let anna: Page;
 let ben: Page;
@@ -70,11 +58,9 @@ const messages = (page: Page) => page.getByRole("region", { name: "Nachrichten" 
 const actions = (page: Page) => page.getByRole("toolbar", { name: "Aktionen" });
 
 beforeAll(async () => {
-  mkdirSync(artifacts, { recursive: true });
-  dataDir = mkdtempSync(path.join(tmpdir(), "konversa-e2e-inbox-"));
-  konversa = await startKonversa({ dataDir, port: await freePort(), timeoutMs: 150_000 });
+  konversa = await konversaForTest();
   origin = new URL(konversa.url).origin;
-  browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+  browser = await launchChromium();
   const contexts = await Promise.all(
     [0, 1].map(() => browser!.newContext({ viewport: { width: 1280, height: 800 }, locale: "de-DE" })),
   );
@@ -120,8 +106,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await integration?.dispose();
   await browser?.close();
-  if (konversa) await stopKonversa(konversa.child);
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await konversa?.stop();
 }, 60_000);
 
 describe("two agents in the unified inbox", () => {

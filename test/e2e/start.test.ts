@@ -1,35 +1,13 @@
-import type { ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  chromiumArgs,
-  chromiumPath,
-  freePort,
-  projectRoot,
-  startKonversa as startFresh,
-  stopKonversa,
-} from "../support/konversa.js";
+import { artifacts, konversaForTest, launchChromium, type Running } from "./konversaProcess.js";
 
 /*
  * The first-run promise of the README, checked the way a person would: `npm start` on a fresh data
  * directory builds and starts Konversa and prints the demo credentials once; signing in with them
  * in Chromium shows the inbox with the demo conversations. Screenshots stay in test-results/e2e.
  */
-const artifacts = path.join(projectRoot, "test-results", "e2e");
-const startTimeoutMs = 150_000;
-
-interface Running {
-  child: ChildProcess | undefined;
-  output: () => string;
-  url: string;
-  email: string;
-  password: string;
-}
-
-let dataDir: string;
 let konversa: Running | undefined;
 let browser: Browser | undefined;
 let desktop: BrowserContext;
@@ -38,17 +16,6 @@ let origin: string;
 const requests: string[] = [];
 const pageErrors: string[] = [];
 const cspViolations: string[] = [];
-
-/**
- * For working on the UI: KONVERSA_E2E_URL (e.g. the `npm run dev:web` server) with
- * KONVERSA_E2E_EMAIL and KONVERSA_E2E_PASSWORD runs the same steps against a running instance.
- */
-function existingInstance(): Running {
-  const { KONVERSA_E2E_URL: url, KONVERSA_E2E_EMAIL: email, KONVERSA_E2E_PASSWORD: password } = process.env;
-  if (!url || !email || !password)
-    throw new Error("Set KONVERSA_E2E_URL, KONVERSA_E2E_EMAIL and KONVERSA_E2E_PASSWORD.");
-  return { child: undefined, output: () => "", url, email, password };
-}
 
 /** Every request of every page in the context, and anything the page complains about. */
 function watch(context: BrowserContext) {
@@ -62,21 +29,9 @@ function watch(context: BrowserContext) {
 }
 
 beforeAll(async () => {
-  if (!existsSync(chromiumPath)) {
-    throw new Error(
-      `The browser tests drive Debian's Chromium at ${chromiumPath}, which is missing. Install it with \`apt-get install chromium\`.`,
-    );
-  }
-  mkdirSync(artifacts, { recursive: true });
-  dataDir = mkdtempSync(path.join(tmpdir(), "konversa-e2e-"));
-  konversa = process.env.KONVERSA_E2E_URL
-    ? existingInstance()
-    : await startFresh({ dataDir, port: await freePort(), timeoutMs: startTimeoutMs });
+  konversa = await konversaForTest();
   origin = new URL(konversa.url).origin;
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: chromiumArgs,
-  });
+  browser = await launchChromium();
   // A German browser: the app starts in German without being told.
   desktop = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "de-DE" });
   watch(desktop);
@@ -85,8 +40,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  if (konversa?.child) await stopKonversa(konversa.child);
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await konversa?.stop();
 }, 60_000);
 
 describe("npm start on a fresh clone", () => {

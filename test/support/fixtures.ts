@@ -228,6 +228,7 @@ export const sampleBodies: Record<string, unknown> = {
   "PATCH /api/v1/me": {},
   "POST /api/v1/listening/queries": { name: "Probe", kind: "brand", expression: "probe" },
   "PATCH /api/v1/listening/queries/:queryId": { name: "Renamed" },
+  "POST /api/v1/listening/queries/validate": { expression: "nordbahn OR" },
   "PUT /api/v1/mentions/:mentionId/relevance": { relevant: true },
   "PUT /api/v1/listening/authors/:identityId/vip": { isVip: true },
   "POST /api/v1/alerts/rules": { name: "Probe", type: "storm" },
@@ -287,6 +288,8 @@ export const sampleQueries: Record<string, string> = {
   "GET /api/v1/listening/share-of-voice": range,
   "GET /api/v1/listening/aspects": range,
   "GET /api/v1/listening/authors": range,
+  "GET /api/v1/listening/keyphrases": range,
+  "GET /api/v1/listening/topics": range,
   "GET /api/v1/mentions/export": "format=jsonl",
   "GET /api/v1/privacy/data-use-mode/preview": "mode=linked",
 };

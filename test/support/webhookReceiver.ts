@@ -5,6 +5,8 @@ export interface ReceivedWebhook {
   body: string;
   json: Record<string, unknown>;
   signatureValid: boolean;
+  /** When the request arrived (ms since the epoch). */
+  receivedAt: number;
 }
 
 /** A real HTTP server on loopback that receives alert webhooks and checks their signature. */
@@ -21,7 +23,7 @@ export async function startWebhookReceiver(secret: string) {
       const given = String(request.headers["x-konversa-signature"] ?? "");
       const signatureValid =
         given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
-      received.push({ body, json: JSON.parse(body), signatureValid });
+      received.push({ body, json: JSON.parse(body), signatureValid, receivedAt: Date.now() });
       response.writeHead(signatureValid ? 200 : 401).end();
     });
   });

@@ -13,6 +13,7 @@ import type { ConversationStatus } from "./api/types.js";
 import { AppLayout } from "./app/AppLayout.js";
 import { NotFound, RouteError } from "./app/RouteStates.js";
 import { LoginPage } from "./routes/auth/LoginPage.js";
+import { validateMentionSearch } from "./routes/listening/mentionSearch.js";
 
 /**
  * Every page of the app. Signed-in pages hang below the "app" layout, which loads /me first and
@@ -117,7 +118,60 @@ export const conversationRoute = createRoute({
 const listeningRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/listening",
-  component: lazyRouteComponent(() => import("./routes/placeholder/ComingSoon.js"), "ListeningPage"),
+  component: lazyRouteComponent(() => import("./routes/listening/ListeningLayout.js"), "ListeningLayout"),
+});
+
+const listeningIndexRoute = createRoute({
+  getParentRoute: () => listeningRoute,
+  path: "/",
+  beforeLoad: () => {
+    throw redirect({ to: "/listening/mentions" });
+  },
+});
+
+const mentionsRoute = createRoute({
+  getParentRoute: () => listeningRoute,
+  path: "mentions",
+  validateSearch: validateMentionSearch,
+  component: lazyRouteComponent(() => import("./routes/listening/MentionsPage.js"), "MentionsPage"),
+});
+
+const queriesRoute = createRoute({
+  getParentRoute: () => listeningRoute,
+  path: "queries",
+  component: lazyRouteComponent(() => import("./routes/listening/QueriesPage.js"), "QueriesPage"),
+});
+
+// Its own chunk: ECharts loads only when someone opens the dashboard.
+const dashboardRoute = createRoute({
+  getParentRoute: () => listeningRoute,
+  path: "dashboard",
+  component: lazyRouteComponent(() => import("./routes/listening/DashboardPage.js"), "DashboardPage"),
+});
+
+const alertsRoute = createRoute({
+  getParentRoute: () => listeningRoute,
+  path: "alerts",
+  component: lazyRouteComponent(() => import("./routes/listening/AlertsPage.js"), "AlertsPage"),
+});
+
+/** Where a notification of a fired alert leads: the alert list with that alert marked. */
+const alertRoute = createRoute({
+  getParentRoute: () => listeningRoute,
+  path: "alerts/$alertId",
+  component: lazyRouteComponent(() => import("./routes/listening/AlertsPage.js"), "AlertsPage"),
+});
+
+const influencersRoute = createRoute({
+  getParentRoute: () => listeningRoute,
+  path: "influencers",
+  component: lazyRouteComponent(() => import("./routes/listening/InfluencersPage.js"), "InfluencersPage"),
+});
+
+const deadLettersRoute = createRoute({
+  getParentRoute: () => listeningRoute,
+  path: "dead-letters",
+  component: lazyRouteComponent(() => import("./routes/listening/DeadLettersPage.js"), "DeadLettersPage"),
 });
 
 const insightsRoute = createRoute({
@@ -196,7 +250,16 @@ const routeTree = rootRoute.addChildren([
   appRoute.addChildren([
     indexRoute,
     inboxRoute.addChildren([inboxIndexRoute, conversationRoute]),
-    listeningRoute,
+    listeningRoute.addChildren([
+      listeningIndexRoute,
+      mentionsRoute,
+      queriesRoute,
+      dashboardRoute,
+      alertsRoute,
+      alertRoute,
+      influencersRoute,
+      deadLettersRoute,
+    ]),
     contactsRoute,
     contactRoute,
     insightsRoute,

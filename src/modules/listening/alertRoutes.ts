@@ -101,6 +101,28 @@ const alertSchema = z.object({
     }),
   ),
 });
+const notificationSchema = z.object({
+  id: z.uuid(),
+  kind: z.string(),
+  title: z.string(),
+  body: z.string(),
+  link: z.string().nullable(),
+  createdAt: isoDate,
+});
+const deadLetterSchema = z.object({
+  id: z.uuid(),
+  subject: z.string(),
+  messageId: z.string(),
+  error: z.string(),
+  attempts: z.number(),
+  createdAt: isoDate,
+  retriedAt: isoDate.nullable(),
+});
+export type AlertRule = z.infer<typeof ruleSchema>;
+export type AlertRuleInput = z.infer<typeof ruleInput>;
+export type FiredAlert = z.infer<typeof alertSchema>;
+export type Notification = z.infer<typeof notificationSchema>;
+export type DeadLetter = z.infer<typeof deadLetterSchema>;
 const forwardBody = z.object({
   departmentId: z.uuid().optional(),
   note: z.string().trim().max(5000).optional(),
@@ -290,17 +312,7 @@ export const alertRoutes: FastifyPluginAsyncZod<AlertRoutesOptions> = async (
         summary: "Messages the pipeline gave up on, with their error.",
         querystring: z.object({ limit: limitQuery }),
         response: {
-          200: z.array(
-            z.object({
-              id: z.uuid(),
-              subject: z.string(),
-              messageId: z.string(),
-              error: z.string(),
-              attempts: z.number(),
-              createdAt: isoDate,
-              retriedAt: isoDate.nullable(),
-            }),
-          ),
+          200: z.array(deadLetterSchema),
         },
       },
     },

@@ -35,6 +35,7 @@ const rankSchema = z.object({
     centrality: z.number(),
   }),
 });
+export type Influencer = z.infer<typeof influencerSchema>;
 const curatorRoles = adminRoles.concat("core_team");
 const rankingShown = 50;
 

@@ -19,6 +19,7 @@ import { dataUseModeOf } from "../privacy/dataUseModes.js";
 import { shareOfVoice, topAspects, topAuthors, volumeOverTime } from "./dashboards.js";
 import { getMention, markRelevance, searchMentions } from "./mentions.js";
 import { createQuery, listQueries, removeQuery, updateQuery } from "./queries.js";
+import { describeQuery, parseQuery } from "./queryLanguage/index.js";
 import { queryKinds } from "./schema.js";
 
 export interface ListeningRoutesOptions {
@@ -79,6 +80,64 @@ export const mentionSchema = z.object({
     })
     .nullable(),
 });
+const syntaxCheckSchema = z.object({
+  valid: z.boolean(),
+  /** How the query is understood (operators written out), when it is valid. */
+  description: z.string().optional(),
+  error: z
+    .object({
+      code: z.string(),
+      message: z.string(),
+      position: z.number(),
+      length: z.number(),
+      hint: z.string(),
+    })
+    .optional(),
+});
+const volumePointSchema = z.object({
+  bucket: isoDate,
+  negative: z.number(),
+  neutral: z.number(),
+  positive: z.number(),
+  total: z.number(),
+  reach: z.number(),
+});
+const voiceShareSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  kind: z.enum(queryKinds),
+  mentions: z.number(),
+  negative: z.number(),
+  positive: z.number(),
+  share: z.number(),
+});
+const aspectCountSchema = z.object({
+  aspect: z.string(),
+  mentions: z.number(),
+  negative: z.number(),
+  neutral: z.number(),
+  positive: z.number(),
+});
+const topAuthorSchema = z.object({
+  identityId: z.uuid(),
+  handle: z.string(),
+  displayName: z.string().nullable(),
+  network: z.string(),
+  followers: z.number().nullable(),
+  isVip: z.boolean(),
+  /** Shown under the organization's keyed pseudonym (mode linked/none, not a linked contact). */
+  pseudonymised: z.boolean(),
+  mentions: z.number(),
+  negative: z.number(),
+  engagement: z.number(),
+});
+export type VolumePoint = z.infer<typeof volumePointSchema>;
+export type VoiceShare = z.infer<typeof voiceShareSchema>;
+export type AspectCount = z.infer<typeof aspectCountSchema>;
+export type TopAuthor = z.infer<typeof topAuthorSchema>;
+export type ListeningQuery = z.infer<typeof querySchema>;
+export type Mention = z.infer<typeof mentionSchema>;
+export type QuerySyntaxCheck = z.infer<typeof syntaxCheckSchema>;
 export const mentionFilterQuery = z.object({
   q: z.string().trim().max(500).optional(),
   from: z.coerce.date().optional(),
@@ -96,7 +155,8 @@ export const mentionFilterQuery = z.object({
   relevant: booleanQuery.optional(),
   hasPii: booleanQuery.optional(),
 });
-const rangeQuery = z.object({
+/** The filters every dashboard chart takes. */
+export const rangeQuery = z.object({
   from: z.coerce.date(),
   to: z.coerce.date(),
   queryId: z.uuid().optional(),
@@ -131,6 +191,25 @@ export const listeningRoutes: FastifyPluginAsyncZod<ListeningRoutesOptions> = as
       const created = await createQuery(db, orgOf(request), request.body);
       queriesChanged(created.organizationId);
       return reply.status(201).send(created);
+    },
+  );
+  app.post(
+    "/api/v1/listening/queries/validate",
+    {
+      config: { access: anyRole },
+      schema: {
+        tags: ["listening"],
+        summary:
+          "Check a query expression without saving it: valid with how it is read, or the error with position and hint.",
+        body: z.object({ expression: z.string().max(2000) }),
+        response: { 200: syntaxCheckSchema },
+      },
+    },
+    async (request) => {
+      const parsed = parseQuery(request.body.expression);
+      return parsed.ok
+        ? { valid: true, description: describeQuery(parsed.ast) }
+        : { valid: false, error: parsed.error };
     },
   );
   app.patch(
@@ -223,16 +302,7 @@ export const listeningRoutes: FastifyPluginAsyncZod<ListeningRoutesOptions> = as
         summary: "Mentions over time by sentiment (from hourly rollups).",
         querystring: rangeQuery.extend({ interval: z.enum(["hour", "day"]).default("day") }),
         response: {
-          200: z.array(
-            z.object({
-              bucket: isoDate,
-              negative: z.number(),
-              neutral: z.number(),
-              positive: z.number(),
-              total: z.number(),
-              reach: z.number(),
-            }),
-          ),
+          200: z.array(volumePointSchema),
         },
       },
     },
@@ -247,17 +317,7 @@ export const listeningRoutes: FastifyPluginAsyncZod<ListeningRoutesOptions> = as
         summary: "Share of voice between brand and competitor queries.",
         querystring: rangeQuery.omit({ queryId: true }),
         response: {
-          200: z.array(
-            z.object({
-              id: z.uuid(),
-              name: z.string(),
-              kind: z.enum(queryKinds),
-              mentions: z.number(),
-              negative: z.number(),
-              positive: z.number(),
-              share: z.number(),
-            }),
-          ),
+          200: z.array(voiceShareSchema),
         },
       },
     },
@@ -274,15 +334,7 @@ export const listeningRoutes: FastifyPluginAsyncZod<ListeningRoutesOptions> = as
           .omit({ network: true })
           .extend({ limit: z.coerce.number().int().min(1).max(100).default(15) }),
         response: {
-          200: z.array(
-            z.object({
-              aspect: z.string(),
-              mentions: z.number(),
-              negative: z.number(),
-              neutral: z.number(),
-              positive: z.number(),
-            }),
-          ),
+          200: z.array(aspectCountSchema),
         },
       },
     },
@@ -299,21 +351,7 @@ export const listeningRoutes: FastifyPluginAsyncZod<ListeningRoutesOptions> = as
           .omit({ network: true })
           .extend({ limit: z.coerce.number().int().min(1).max(100).default(20) }),
         response: {
-          200: z.array(
-            z.object({
-              identityId: z.uuid(),
-              handle: z.string(),
-              displayName: z.string().nullable(),
-              network: z.string(),
-              followers: z.number().nullable(),
-              isVip: z.boolean(),
-              /** Shown under the organization's keyed pseudonym (mode linked/none, not a linked contact). */
-              pseudonymised: z.boolean(),
-              mentions: z.number(),
-              negative: z.number(),
-              engagement: z.number(),
-            }),
-          ),
+          200: z.array(topAuthorSchema),
         },
       },
     },

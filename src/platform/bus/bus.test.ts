@@ -156,6 +156,36 @@ describe.each(kinds)("the $name bus", ({ name, buses: makeBuses }) => {
     expect(sizes.length).toBeLessThanOrEqual(4);
   });
 
+  it("hands one consumer up to `concurrency` batches at once, each message once", async () => {
+    const { open } = setUp();
+    const bus = await open();
+    let inHand = 0;
+    let most = 0;
+    const seen: number[] = [];
+    await bus.consume<number>({
+      subject: "ingest.posts",
+      group: "ingest",
+      batchSize: 5,
+      maxWaitMs: 20,
+      maxAttempts: 3,
+      concurrency: 2,
+      handler: async (batch) => {
+        inHand += 1;
+        most = Math.max(most, inHand);
+        await sleep(50);
+        seen.push(...batch.map((m) => m.data));
+        inHand -= 1;
+      },
+    });
+    await bus.publishMany(
+      "ingest.posts",
+      Array.from({ length: 40 }, (_, n) => ({ data: n })),
+    );
+    await waitUntil(() => seen.length === 40, "all 40 messages");
+    expect(most).toBe(2);
+    expect(new Set(seen).size).toBe(40);
+  });
+
   it("retries a failing message with its attempt count until it succeeds", async () => {
     const { open } = setUp();
     const deadLetters: DeadLetter[] = [];

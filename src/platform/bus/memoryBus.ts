@@ -193,7 +193,7 @@ export function createMemoryBus(props: CreateBusProps): Bus {
           }
         }
       };
-      const running = run();
+      const running = Promise.all(Array.from({ length: consumeProps.concurrency ?? 1 }, run));
 
       const consumer = {
         async stop() {

@@ -138,8 +138,8 @@ export async function createNatsBus(props: CreateNatsBusProps): Promise<Bus> {
         subject,
         filterSubject: names.work(subject),
         ackWaitMs,
-        // Each worker holds about two batches (one in hand, one buffered); leave room for several workers.
-        maxAckPending: Math.max(1000, batchSize * 10),
+        // Each loop holds about two batches (one in hand, one buffered); leave room for several workers.
+        maxAckPending: Math.max(1000, batchSize * 10 * (consumeProps.concurrency ?? 1)),
       });
       const pullConsumer = await js.consumers.get(stream, group);
       let stopping = false;
@@ -221,36 +221,18 @@ export async function createNatsBus(props: CreateNatsBusProps): Promise<Bus> {
       };
 
       const readPull = async (pulled: AsyncIterable<JsMsg>) => {
-        const iterator = pulled[Symbol.asyncIterator]();
-        // Observed at once: a pull that fails while a batch is in hand must not crash the process.
-        const pull = () => {
-          const result = iterator.next();
-          result.catch(() => {});
-          return result;
-        };
-        let next = pull();
+        const reader = readInBackground(pulled);
         while (true) {
-          const first = await next;
-          if (first.done) return;
-          next = pull();
-          const batch = [first.value];
-          let ended = false;
+          const first = await reader.next();
+          if (first === undefined || first === timedOut) return;
+          const batch = [first];
           if (batchSize > 1 && !stopping) {
-            let timer: NodeJS.Timeout | undefined;
-            const deadline = new Promise<typeof timedOut>((resolve) => {
-              timer = setTimeout(() => resolve(timedOut), maxWaitMs);
-            });
+            const deadline = Date.now() + maxWaitMs;
             while (batch.length < batchSize) {
-              const result = await Promise.race([next, deadline]);
-              if (result === timedOut) break;
-              if (result.done) {
-                ended = true;
-                break;
-              }
-              batch.push(result.value);
-              next = pull();
+              const m = await reader.next(Math.max(0, deadline - Date.now()));
+              if (m === undefined || m === timedOut) break;
+              batch.push(m);
             }
-            clearTimeout(timer);
           }
           if (stopping) {
             // Arrived but not started: straight back to the other workers.
@@ -258,11 +240,11 @@ export async function createNatsBus(props: CreateNatsBusProps): Promise<Bus> {
           } else {
             await handle(batch);
           }
-          if (ended) return;
         }
       };
 
-      const running = run();
+      // Each loop has its own pull request in flight, so `concurrency` batches are handled at once.
+      const running = Promise.all(Array.from({ length: consumeProps.concurrency ?? 1 }, run));
 
       const consumer: Consumer = {
         async stop() {
@@ -308,6 +290,60 @@ export async function createNatsBus(props: CreateNatsBusProps): Promise<Bus> {
       await Promise.all([...consumers].map((c) => c.stop()));
       // Drain sends the last acks before the connection closes.
       if (!nc.isClosed()) await nc.drain();
+    },
+  };
+}
+
+/**
+ * Reads a pull request to its end in the background, whatever the handler is doing. A pull left
+ * unread while a long batch is handled misses its idle heartbeats and fails, and the messages it
+ * had buffered come back only after the ack wait, one at a time. An error is thrown once every
+ * message received before it was taken.
+ */
+function readInBackground(pulled: AsyncIterable<JsMsg>) {
+  const queue: JsMsg[] = [];
+  let done = false;
+  let failure: unknown;
+  let wake: (() => void) | undefined;
+  const signal = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  void (async () => {
+    try {
+      for await (const m of pulled) {
+        queue.push(m);
+        signal();
+      }
+    } catch (error) {
+      failure = error;
+    } finally {
+      done = true;
+      signal();
+    }
+  })();
+  return {
+    /** The next message; `undefined` when the pull ended, `timedOut` after `ms` without one. */
+    async next(ms = Number.POSITIVE_INFINITY): Promise<JsMsg | undefined | typeof timedOut> {
+      for (;;) {
+        const m = queue.shift();
+        if (m) return m;
+        if (done) {
+          if (failure) throw failure;
+          return undefined;
+        }
+        let timer: NodeJS.Timeout | undefined;
+        const arrived = await new Promise<boolean>((resolve) => {
+          wake = () => resolve(true);
+          if (Number.isFinite(ms)) timer = setTimeout(() => resolve(false), ms);
+        });
+        clearTimeout(timer);
+        if (!arrived) {
+          wake = undefined;
+          return timedOut;
+        }
+      }
     },
   };
 }

@@ -26,3 +26,22 @@ export type ConversationStatus = ConversationSummary["status"];
 
 export type AuditEntry = AuditPage["entries"][number];
 export type InvitationLink = InvitationLinkInfo;
+
+export type {
+  AlertRule,
+  AlertRuleInput,
+  DeadLetter,
+  FiredAlert,
+  Notification,
+} from "../../../src/modules/listening/alertRoutes.js";
+export type { Influencer } from "../../../src/modules/listening/intelligenceRoutes.js";
+export type {
+  AspectCount,
+  ListeningQuery,
+  Mention,
+  QuerySyntaxCheck,
+  TopAuthor,
+  VoiceShare,
+  VolumePoint,
+} from "../../../src/modules/listening/routes.js";
+export type { KeyphraseCloud, TopicClusters } from "../../../src/modules/listening/themeRoutes.js";

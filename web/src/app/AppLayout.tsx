@@ -16,6 +16,7 @@ import { useTranslation } from "react-i18next";
 import { meQuery } from "../api/queries.js";
 import { changeLocale, currentLocale, storedLocale } from "../i18n/index.js";
 import { LanguageSwitch, OrganizationSwitcher, UserMenu } from "./HeaderControls.js";
+import { NotificationBell } from "./NotificationBell.js";
 import { CenteredLoader, NoOrganization } from "./RouteStates.js";
 
 type NavTarget = "/inbox" | "/listening" | "/contacts" | "/insights" | "/settings";
@@ -84,6 +85,7 @@ export function AppLayout() {
             <OrganizationSwitcher me={me.data} />
           </Group>
           <Group ml="auto" gap="sm" wrap="nowrap">
+            <NotificationBell me={me.data} />
             <Group visibleFrom="sm">
               <LanguageSwitch />
             </Group>

@@ -1,5 +1,5 @@
 import { Badge, Center, Stack, Text, Title } from "@mantine/core";
-import { type Icon, IconChartBar, IconEar } from "@tabler/icons-react";
+import { type Icon, IconChartBar } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
 import { usePageTitle } from "../../lib/usePageTitle.js";
 
@@ -23,11 +23,6 @@ function ComingSoon({ icon: Glyph, title, description }: { icon: Icon; title: st
       </Stack>
     </Center>
   );
-}
-
-export function ListeningPage() {
-  const { t } = useTranslation();
-  return <ComingSoon icon={IconEar} title={t("listening.title")} description={t("listening.description")} />;
 }
 
 export function InsightsPage() {
