@@ -1,5 +1,10 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { connectors } from "./connectors/registry.js";
+import { pollDueAccounts } from "./modules/channels/channelPoller.js";
+import { deliverDueReplies } from "./modules/channels/replyDeliverer.js";
+import { channelAccountRoutes } from "./modules/channels/routes.js";
+import { webhookRoutes } from "./modules/channels/webhookRoutes.js";
 import { contactRoutes } from "./modules/contacts/routes.js";
 import { conversationRoutes } from "./modules/conversations/routes.js";
 import { conversationWorkRoutes } from "./modules/conversations/workRoutes.js";
@@ -16,6 +21,7 @@ import { organizationRoutes } from "./modules/organizations/routes.js";
 import { privacyRoutes } from "./modules/privacy/routes.js";
 import { realtimeRoutes } from "./modules/realtime/routes.js";
 import { slaRoutes } from "./modules/sla/routes.js";
+import { startConnectorWorkers } from "./pipeline/connectorWorkers.js";
 import { startInboxTimers } from "./pipeline/inboxTimers.js";
 import { createIngestGateway, startPipeline, storeDeadLetter } from "./pipeline/runtime.js";
 import { createAuth } from "./platform/auth/auth.js";
@@ -48,6 +54,8 @@ export interface BuildAppProps {
   clock?: Clock;
   /** Wake snoozed conversations and record service-level breaches every 30 s (default: on). */
   inboxTimers?: boolean;
+  /** Send due replies and poll connected accounts every 2 s (default: on; tests run them by hand). */
+  connectorWorkers?: boolean;
 }
 
 export async function buildApp(props: BuildAppProps) {
@@ -101,6 +109,9 @@ export async function buildApp(props: BuildAppProps) {
   });
   await app.register(themeRoutes, { db });
   await app.register(realtimeRoutes, { bus });
+  const channelDeps = { db, clock, secretsKey, connectors, bus, submitPosts: gateway.submitPosts };
+  await app.register(channelAccountRoutes, channelDeps);
+  await app.register(webhookRoutes, channelDeps);
   const demoStream = props.demoOrganizationId
     ? {
         organizationId: props.demoOrganizationId,
@@ -114,14 +125,22 @@ export async function buildApp(props: BuildAppProps) {
   // In the server process: every replica may run them, both jobs lock rows and are idempotent.
   const inboxTimers =
     props.inboxTimers === false ? undefined : startInboxTimers({ db, bus, clock, log: app.log });
+  const connectorWorkers =
+    props.connectorWorkers === false ? undefined : startConnectorWorkers({ ...channelDeps, log: app.log });
   app.addHook("onClose", async () => {
     demoStream?.stop();
+    await connectorWorkers?.stop();
     await inboxTimers?.stop();
     await pipeline?.stop();
     if (!props.bus) await bus.close();
     if (!props.database) await database.close();
   });
-  return { app, database, auth, masterKey, bus, secretsKey };
+  /** The connectors' jobs, for tests and the CLI to run at the moment they choose. */
+  const connectorJobs = {
+    deliverReplies: () => deliverDueReplies(channelDeps),
+    pollAccounts: (options?: { channelId?: string }) => pollDueAccounts(channelDeps, options),
+  };
+  return { app, database, auth, masterKey, bus, secretsKey, connectorJobs };
 }
 
 /**

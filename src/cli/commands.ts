@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import { connectors } from "../connectors/registry.js";
 import { demoBrand } from "../modules/demo/demoContent.js";
 import { ensureDemoOrganization, generatePassword, loadDemoData } from "../modules/demo/demoLoader.js";
 import { demoHistory, demoQueries } from "../modules/demo/listeningDemo.js";
@@ -8,11 +9,13 @@ import { addMember } from "../modules/organizations/members.js";
 import { createOrganization } from "../modules/organizations/organizationCreator.js";
 import { organization } from "../modules/organizations/schema.js";
 import { createUser, findUserByEmail } from "../modules/organizations/userCreator.js";
+import { startConnectorWorkers } from "../pipeline/connectorWorkers.js";
 import { analyzePost } from "../pipeline/postAnalyzer.js";
 import { ingestPosts } from "../pipeline/postIngester.js";
 import { createQueryMatcher } from "../pipeline/queryMatcher.js";
-import { startPipeline } from "../pipeline/runtime.js";
+import { createIngestGateway, startPipeline } from "../pipeline/runtime.js";
 import type { Role } from "../platform/auth/roles.js";
+import { systemClock } from "../platform/clock.js";
 import { type Config, loadConfig } from "../platform/config/config.js";
 import { deriveKey, loadOrCreateMasterKey } from "../platform/crypto/secrets.js";
 import { type Database, openDatabase, redactUrl } from "../platform/db/client.js";
@@ -141,9 +144,21 @@ export async function workerCommand() {
     secretsKey: deriveKey(masterKey, "secrets"),
     baseUrl: config.baseUrl,
   });
-  progress(`Worker ready (bus: ${bus.kind === "nats" ? "NATS JetStream" : "in-process"}).`);
+  const gateway = createIngestGateway(bus);
+  const connectorWorkers = startConnectorWorkers({
+    db: database.db,
+    clock: systemClock,
+    secretsKey: deriveKey(masterKey, "secrets"),
+    connectors,
+    bus,
+    submitPosts: gateway.submitPosts,
+  });
+  progress(
+    `Worker ready (bus: ${bus.kind === "nats" ? "NATS JetStream" : "in-process"}; replies and polls of connected channels).`,
+  );
   const stop = async () => {
     progress("Stopping the worker after the batch in hand …");
+    await connectorWorkers.stop();
     await pipeline.stop();
     await bus.close();
     await database.close();

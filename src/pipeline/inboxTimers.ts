@@ -1,6 +1,7 @@
 import { wakeSnoozedConversations } from "../modules/conversations/conversationWaker.js";
 import type { InboxDeps } from "../modules/conversations/workflow.js";
 import { detectSlaBreaches } from "../modules/sla/slaBreachDetector.js";
+import { startRepeatingJob } from "../platform/scheduler/repeatingJob.js";
 
 export interface InboxTimersProps extends InboxDeps {
   /** How often to look (default 30 s): a breach or a wake-up is at most this late. */
@@ -14,22 +15,12 @@ export interface InboxTimersProps extends InboxDeps {
  * jobs lock rows and are idempotent, so replicas running it at once do no harm.
  */
 export function startInboxTimers(props: InboxTimersProps) {
-  let running: Promise<unknown> = Promise.resolve();
-  const tick = () => {
-    running = running
-      .then(async () => {
-        await wakeSnoozedConversations(props);
-        await detectSlaBreaches(props);
-      })
-      .catch((error) => props.log?.error({ err: error }, "inbox timers failed"));
-  };
-  const timer = setInterval(tick, props.everyMs ?? 30_000);
-  timer.unref();
-  return {
-    tick,
-    async stop() {
-      clearInterval(timer);
-      await running;
+  return startRepeatingJob({
+    everyMs: props.everyMs ?? 30_000,
+    run: async () => {
+      await wakeSnoozedConversations(props);
+      await detectSlaBreaches(props);
     },
-  };
+    onError: (error) => props.log?.error({ err: error }, "inbox timers failed"),
+  });
 }

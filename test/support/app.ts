@@ -24,6 +24,7 @@ export async function createTestApp(
     natsPrefix?: string;
     /** The app's time; a manual clock lets a test move it (service levels, snoozes). */
     clock?: Clock;
+    connectorWorkers?: boolean;
   } = {},
 ) {
   const database = await createTestDatabase();
@@ -47,6 +48,8 @@ export async function createTestApp(
     clock: options.clock,
     // Tests run the inbox timers' jobs themselves, at the moments they choose.
     inboxTimers: false,
+    // …and the connectors' jobs (replies, polls) through `connectorJobs`.
+    connectorWorkers: options.connectorWorkers ?? false,
   });
   await built.app.ready();
   return {

@@ -1,4 +1,6 @@
 import { eq } from "drizzle-orm";
+import { connectors } from "../../src/connectors/registry.js";
+import { createChannelAccount } from "../../src/modules/channels/channelAccounts.js";
 import { contact, socialIdentity } from "../../src/modules/contacts/schema.js";
 import { createCannedResponse } from "../../src/modules/conversations/cannedResponses.js";
 import { channel, conversation } from "../../src/modules/conversations/schema.js";
@@ -167,6 +169,11 @@ export async function createPopulatedOrganization(t: TestApp, name: string) {
     .from(notification)
     .where(eq(notification.memberId, ownerMember!.id))
     .limit(1);
+  const channelAccount = await createChannelAccount(
+    { db: t.db, clock: { now: () => new Date() }, secretsKey: t.secretsKey, connectors },
+    ctx,
+    { network: "log", name: "Log only", settings: {}, credentials: {} },
+  );
   const privacyRequest = await openPrivacyRequest(t.db, ctx, { type: "export", contactId: aContact!.id });
   return {
     owner,
@@ -191,6 +198,7 @@ export async function createPopulatedOrganization(t: TestApp, name: string) {
       businessHoursId: hours.id,
       slaPolicyId: policy.id,
       notificationId: ownNotification!.id,
+      channelAccountId: channelAccount.id,
       requestId: privacyRequest.id,
       // A purpose no list answer contains (every fixture value is checked as a possible leak).
       purpose: "audience_matching",
@@ -244,6 +252,8 @@ export const sampleBodies: Record<string, unknown> = {
     action: { type: "resolve" },
   },
   "POST /api/v1/channels/:channelId/incoming": { authorName: "probe", text: "probe" },
+  "POST /api/v1/settings/channel-accounts": { network: "log", name: "Probe" },
+  "POST /api/v1/settings/channel-accounts/validate": { network: "log" },
   "POST /api/v1/canned-responses": { shortcut: "probe", title: "Probe", body: "Hi" },
   "PATCH /api/v1/canned-responses/:cannedResponseId": { title: "Renamed" },
   "POST /api/v1/sla/business-hours": {

@@ -167,6 +167,8 @@ export async function getConversation(db: DbOrTx, ctx: OrgContext, id: string) {
       hasPii: message.hasPii,
       mentionedMemberIds: message.mentionedMemberIds,
       sentAt: message.sentAt,
+      deliveryState: message.deliveryState,
+      deliveryError: message.deliveryError,
     })
     .from(message)
     .where(and(eq(message.organizationId, ctx.organizationId), eq(message.conversationId, id)))
@@ -176,10 +178,16 @@ export async function getConversation(db: DbOrTx, ctx: OrgContext, id: string) {
     .from(slaBreach)
     .where(and(eq(slaBreach.organizationId, ctx.organizationId), eq(slaBreach.conversationId, id)))
     .orderBy(asc(slaBreach.breachedAt));
-  // No channel has an outbound connector yet: a reply is logged, which counts as sent.
+  // "sending" is the worker's lease, shown as still queued; replies from before delivery existed
+  // (imported, demo) were only logged, which counts as sent.
   const delivered = messages.map((m) => ({
     ...m,
-    deliveryState: m.direction === "outgoing" ? ("sent" as const) : null,
+    deliveryState:
+      m.direction !== "outgoing"
+        ? null
+        : m.deliveryState === "sending"
+          ? ("queued" as const)
+          : (m.deliveryState ?? ("sent" as const)),
   }));
   return { ...rows[0], messages: delivered, breaches };
 }

@@ -1,8 +1,10 @@
+import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { recordAudit } from "../../platform/audit/audit.js";
 import type { OrgContext } from "../../platform/auth/context.js";
 import type { DbOrTx } from "../../platform/db/client.js";
 import { ValidationError } from "../../platform/errors.js";
+import { channelAccount } from "../channels/schema.js";
 import { clocksAfterAnswer } from "../sla/slaClock.js";
 import { memberName } from "./noteWriter.js";
 import { inspectMessage } from "./personalData.js";
@@ -60,6 +62,12 @@ export async function storeReply(
   current: ConversationRow,
   reply: { body: string; at: Date },
 ) {
+  // A channel without a connected account only logs replies (integrations read them via the API):
+  // that counts as sent. With an account, the outbound worker sends it.
+  const [connected] = await tx
+    .select({ id: channelAccount.id })
+    .from(channelAccount)
+    .where(eq(channelAccount.channelId, current.channelId));
   const [created] = await tx
     .insert(message)
     .values({
@@ -70,6 +78,11 @@ export async function storeReply(
       authorMemberId: ctx.memberId,
       body: reply.body,
       sentAt: reply.at,
+      deliveryState: connected ? "queued" : "sent",
+      nextAttemptAt: connected ? reply.at : null,
+      deliveredAt: connected ? null : reply.at,
+      // The same on every attempt, so the network posts the reply once.
+      idempotencyKey: randomUUID(),
     })
     .returning({ id: message.id });
   await tx

@@ -61,8 +61,12 @@ export const conversationDetailSchema = conversationSummary.extend({
         .enum(["queued", "sent", "failed"])
         .nullable()
         .describe(
-          "Outgoing messages: whether the channel has sent them; channels without a connector log replies only, which counts as sent",
+          "Replies: queued (waiting for the channel's connector, or retrying), sent, or failed (see deliveryError); channels without a connected account log replies only, which counts as sent. Null for other messages",
         ),
+      deliveryError: z
+        .string()
+        .nullable()
+        .describe("The network's reason when the reply could not be sent (yet)"),
     }),
   ),
   breaches: z.array(z.object({ target: z.enum(slaTargets), dueAt: isoDate, breachedAt: isoDate })),

@@ -31,12 +31,16 @@ export type ChannelType = (typeof channelTypes)[number];
 export const conversationStatuses = ["open", "pending", "snoozed", "resolved"] as const;
 export type ConversationStatus = (typeof conversationStatuses)[number];
 export const messageDirections = ["incoming", "outgoing", "note"] as const;
+/** An agent's reply on its way to the network: queued → sent, or failed with the network's reason. */
+export const deliveryStates = ["queued", "sending", "sent", "failed"] as const;
+export type DeliveryState = (typeof deliveryStates)[number];
 /** 0 none, 1 low, 2 high, 3 urgent. */
 export const maxPriority = 3;
 
 export const channelTypeEnum = pgEnum("channel_type", channelTypes);
 export const conversationStatusEnum = pgEnum("conversation_status", conversationStatuses);
 export const messageDirectionEnum = pgEnum("message_direction", messageDirections);
+export const deliveryStateEnum = pgEnum("delivery_state", deliveryStates);
 
 /** A connected account on a network (a Bluesky handle, a mailbox, the web chat …). */
 export const channel = pgTable(
@@ -122,9 +126,20 @@ export const message = pgTable(
     /** Colleagues @mentioned in a note. */
     mentionedMemberIds: uuid("mentioned_member_ids").array().notNull().default(sql`'{}'::uuid[]`),
     sentAt: timestamp("sent_at", { withTimezone: true }).notNull().defaultNow(),
+    /** Outgoing replies only (null: nothing to deliver, e.g. imported history). */
+    deliveryState: deliveryStateEnum("delivery_state"),
+    deliveryAttempts: integer("delivery_attempts").notNull().default(0),
+    /** When the outbound worker tries (again); while sending, the end of its lease. */
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }),
+    /** The network's reason of the last failed attempt. */
+    deliveryError: text("delivery_error"),
+    /** The same on every attempt, so the network posts the reply once. */
+    idempotencyKey: text("idempotency_key"),
+    deliveredAt: timestamp("delivered_at", { withTimezone: true }),
   },
   (t) => [
     index("message_conversation_sent_idx").on(t.conversationId, t.sentAt),
+    index("message_delivery_due_idx").on(t.nextAttemptAt).where(sql`delivery_state in ('queued', 'sending')`),
     index("message_body_search_idx").using("gin", sql`to_tsvector('simple', ${t.body})`),
     uniqueIndex("message_org_conversation_external_idx").on(t.organizationId, t.conversationId, t.externalId),
   ],

@@ -47,6 +47,8 @@ declare module "fastify" {
     konversaRoutes: RegisteredRoute[];
     /** Drops cached sessions (after sign-out, or a change to who may do what). */
     forgetSessions(): void;
+    /** This process's Prometheus metrics (rendered at /metrics). */
+    metrics: ReturnType<typeof createMetrics>;
   }
 }
 
@@ -172,6 +174,7 @@ export async function createHttpApp(props: CreateHttpAppProps) {
   app.decorate("forgetSessions", () => sessions.clear());
 
   const metrics = createMetrics();
+  app.decorate("metrics", metrics);
   app.addHook("onResponse", (request, reply, done) => {
     metrics.observeRequest({
       method: request.method,

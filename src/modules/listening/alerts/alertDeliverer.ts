@@ -1,6 +1,6 @@
-import { createHmac } from "node:crypto";
 import { and, eq, lt } from "drizzle-orm";
 import { decryptSecret } from "../../../platform/crypto/secrets.js";
+import { signWebhook } from "../../../platform/crypto/webhookSignature.js";
 import type { Db } from "../../../platform/db/client.js";
 import { sendMail } from "../../../platform/mail/mailer.js";
 import { smtpSettings } from "../../organizations/schema.js";
@@ -13,11 +13,6 @@ export interface DeliverAlertsProps {
   secretsKey: Buffer;
   baseUrl: string;
   fetchImpl?: typeof fetch;
-}
-
-/** The signature a webhook receiver checks: HMAC-SHA256 over `<timestamp>.<body>` with the rule's secret. */
-export function signWebhook(secret: string, timestamp: string, body: string): string {
-  return `sha256=${createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex")}`;
 }
 
 /**

@@ -1,0 +1,100 @@
+import { and, eq, inArray, lte } from "drizzle-orm";
+import { ConnectorError, describeError } from "../../connectors/connector.js";
+import type { NormalizedPost } from "../../platform/posts/normalizedPost.js";
+import type { InboxDeps } from "../conversations/workflow.js";
+import { type ChannelDeps, openAccount, recordHealth } from "./channelAccounts.js";
+import { receiveInbound } from "./inboundReceiver.js";
+import { channelAccount } from "./schema.js";
+
+/** How long one poll may hold an account before another worker may take it. */
+const leaseMs = 5 * 60_000;
+
+export type PollDeps = ChannelDeps &
+  Pick<InboxDeps, "bus"> & {
+    submitPosts(organizationId: string, posts: NormalizedPost[]): Promise<void>;
+  };
+
+/**
+ * Polls the accounts whose time has come, each at its connector's interval. What a poll returns is
+ * stored first and the cursor after it: a crash in between repeats the batch, and the repeat is
+ * absorbed by the ids (mentions dedupe on network and id, messages once per channel).
+ */
+export async function pollDueAccounts(deps: PollDeps, props: { limit?: number; channelId?: string } = {}) {
+  const now = deps.clock.now();
+  const pollable = Object.values(deps.connectors)
+    .filter((c) => c.inbound)
+    .map((c) => c.network);
+  if (pollable.length === 0) return [];
+  const claimed = await deps.db.transaction(async (tx) => {
+    const due = await tx
+      .select()
+      .from(channelAccount)
+      .where(
+        and(
+          inArray(channelAccount.network, pollable),
+          lte(channelAccount.nextPollAt, now),
+          props.channelId ? eq(channelAccount.channelId, props.channelId) : undefined,
+        ),
+      )
+      .orderBy(channelAccount.nextPollAt)
+      .limit(props.limit ?? 10)
+      .for("update", { skipLocked: true });
+    if (due.length === 0) return [];
+    await tx
+      .update(channelAccount)
+      .set({ nextPollAt: new Date(now.getTime() + leaseMs) })
+      .where(
+        inArray(
+          channelAccount.id,
+          due.map((d) => d.id),
+        ),
+      );
+    return due;
+  });
+  const results: Array<{ channelId: string; received: number; posts: number; error?: string }> = [];
+  for (const row of claimed) {
+    const connector = deps.connectors[row.network]!;
+    const inbound = connector.inbound!;
+    const account = openAccount(deps, row);
+    const interval = inbound.intervalMs(account.settings);
+    const resetAt = row.rateLimit?.resetAt ? new Date(row.rateLimit.resetAt) : undefined;
+    if (row.rateLimit?.remaining === 0 && resetAt && resetAt > now) {
+      // The network said no more until then: wait for it instead of being refused.
+      await deps.db.update(channelAccount).set({ nextPollAt: resetAt }).where(eq(channelAccount.id, row.id));
+      continue;
+    }
+    try {
+      const batch = await inbound.poll(account, row.cursor ?? null);
+      const outcome = await receiveInbound(deps, {
+        organizationId: row.organizationId,
+        channelId: row.channelId,
+        messages: batch.messages,
+        posts: batch.posts,
+        submitPosts: deps.submitPosts,
+      });
+      await deps.db
+        .update(channelAccount)
+        .set({
+          cursor: batch.cursor,
+          rateLimit: batch.rateLimit ?? row.rateLimit,
+          health: "healthy",
+          lastError: null,
+          lastCheckedAt: deps.clock.now(),
+          nextPollAt: new Date(now.getTime() + interval),
+        })
+        .where(eq(channelAccount.id, row.id));
+      results.push({ channelId: row.channelId, ...outcome });
+    } catch (error) {
+      const reason = describeError(error);
+      await recordHealth(deps, row.id, reason);
+      const wait =
+        error instanceof ConnectorError && error.retryAfterMs !== undefined ? error.retryAfterMs : interval;
+      await deps.db
+        .update(channelAccount)
+        .set({ nextPollAt: new Date(now.getTime() + Math.max(wait, 1_000)) })
+        .where(eq(channelAccount.id, row.id));
+      results.push({ channelId: row.channelId, received: 0, posts: 0, error: reason });
+    }
+  }
+  return results;
+}
