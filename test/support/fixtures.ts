@@ -244,6 +244,7 @@ export const sampleBodies: Record<string, unknown> = {
     action: { type: "resolve" },
   },
   "POST /api/v1/channels/:channelId/incoming": { authorName: "probe", text: "probe" },
+  "PUT /api/v1/channels/:channelId/csat": { enabled: false },
   "POST /api/v1/canned-responses": { shortcut: "probe", title: "Probe", body: "Hi" },
   "PATCH /api/v1/canned-responses/:cannedResponseId": { title: "Renamed" },
   "POST /api/v1/sla/business-hours": {

@@ -50,6 +50,8 @@ export const channel = pgTable(
     name: text("name").notNull(),
     /** Direct messages, e-mail, web chat: only the customer and the organization read them. */
     isPrivate: boolean("is_private").notNull().default(false),
+    /** Ask the customer for a satisfaction score (1–5) when a conversation is resolved. */
+    csatEnabled: boolean("csat_enabled").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("channel_org_idx").on(t.organizationId)],
@@ -91,6 +93,11 @@ export const conversation = pgTable(
     linkedConversationId: uuid("linked_conversation_id").references((): AnyPgColumn => conversation.id, {
       onDelete: "set null",
     }),
+    /** When the satisfaction question was sent (on resolving, channels with `csatEnabled`). */
+    csatRequestedAt: timestamp("csat_requested_at", { withTimezone: true }),
+    /** The customer's answer, 1 (bad) to 5 (very good). */
+    csatScore: integer("csat_score"),
+    csatAnsweredAt: timestamp("csat_answered_at", { withTimezone: true }),
     lastMessageAt: timestamp("last_message_at", { withTimezone: true }).notNull().defaultNow(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },

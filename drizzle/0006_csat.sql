@@ -1,0 +1,4 @@
+ALTER TABLE "channel" ADD COLUMN "csat_enabled" boolean DEFAULT false NOT NULL;--> statement-breakpoint
+ALTER TABLE "conversation" ADD COLUMN "csat_requested_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "conversation" ADD COLUMN "csat_score" integer;--> statement-breakpoint
+ALTER TABLE "conversation" ADD COLUMN "csat_answered_at" timestamp with time zone;
