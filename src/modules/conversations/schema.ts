@@ -103,6 +103,14 @@ export const conversation = pgTable(
   },
   (t) => [
     index("conversation_org_status_last_idx").on(t.organizationId, t.status, t.lastMessageAt),
+    // The inbox's "due first" list (status filter, earliest running due time, then id): read in
+    // index order instead of sorting every open conversation (bench:inbox, docs/inbox.md).
+    index("conversation_org_status_due_idx").on(
+      t.organizationId,
+      t.status,
+      sql`least(${t.firstResponseDueAt}, ${t.nextResponseDueAt}, ${t.resolutionDueAt})`,
+      t.id,
+    ),
     index("conversation_org_department_idx").on(t.organizationId, t.departmentId),
     index("conversation_org_assignee_idx").on(t.organizationId, t.assigneeMemberId),
     index("conversation_snoozed_until_idx").on(t.snoozedUntil).where(sql`status = 'snoozed'`),

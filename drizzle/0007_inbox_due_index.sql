@@ -1,0 +1,1 @@
+CREATE INDEX "conversation_org_status_due_idx" ON "conversation" USING btree ("organization_id","status",least("first_response_due_at", "next_response_due_at", "resolution_due_at"),"id");
