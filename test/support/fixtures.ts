@@ -254,6 +254,7 @@ export const sampleBodies: Record<string, unknown> = {
   "POST /api/v1/channels/:channelId/incoming": { authorName: "probe", text: "probe" },
   "POST /api/v1/settings/channel-accounts": { network: "log", name: "Probe" },
   "POST /api/v1/settings/channel-accounts/validate": { network: "log" },
+  "PUT /api/v1/channels/:channelId/csat": { enabled: false },
   "POST /api/v1/canned-responses": { shortcut: "probe", title: "Probe", body: "Hi" },
   "PATCH /api/v1/canned-responses/:cannedResponseId": { title: "Renamed" },
   "POST /api/v1/sla/business-hours": {

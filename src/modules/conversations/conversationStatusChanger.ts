@@ -4,6 +4,7 @@ import type { OrgContext } from "../../platform/auth/context.js";
 import { ValidationError } from "../../platform/errors.js";
 import { addBusinessMinutes } from "../sla/businessTime.js";
 import { clocksStopped, policyFor } from "../sla/slaClock.js";
+import { requestCsatIfEnabled } from "./csat.js";
 import { type ConversationStatus, conversation } from "./schema.js";
 import { announce, type InboxDeps, lockConversation } from "./workflow.js";
 
@@ -21,6 +22,7 @@ const longestSnoozeMs = 366 * 86_400_000;
  * Resolves, reopens, parks or snoozes a conversation. Resolving stops the service-level clocks;
  * reopening a resolved one restarts the resolution clock where the policy has one. A snoozed
  * conversation is opened again by `wakeSnoozedConversations` or by the customer's next message.
+ * Resolving on a channel with `csatEnabled` queues the satisfaction question (see csat.ts).
  */
 export async function changeConversationStatus(
   deps: InboxDeps,
@@ -56,11 +58,18 @@ export async function changeConversationStatus(
       }
     }
     await tx.update(conversation).set(patch).where(eq(conversation.id, current.id));
+    // Channels that ask for it get the satisfaction question once, on the first resolve.
+    const csatRequested = props.status === "resolved" && (await requestCsatIfEnabled(tx, current, now));
     await recordAudit(tx, ctx, {
       action: reopening ? "conversation.reopened" : action,
       entityType: "conversation",
       entityId: current.id,
-      details: { from: current.status, to: props.status, snoozedUntil: props.snoozedUntil ?? null },
+      details: {
+        from: current.status,
+        to: props.status,
+        snoozedUntil: props.snoozedUntil ?? null,
+        ...(csatRequested ? { csatRequested } : {}),
+      },
     });
     return { id: current.id, changed: true };
   });

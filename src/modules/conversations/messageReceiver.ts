@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { type AuditActor, recordAudit } from "../../platform/audit/audit.js";
 import { NotFoundError, ValidationError } from "../../platform/errors.js";
 import { clocksAfterCustomerMessage, policyFor } from "../sla/slaClock.js";
+import { csatAnswer } from "./csat.js";
 import { inspectMessage } from "./personalData.js";
 import { channel, conversation, message } from "./schema.js";
 import { announce, type InboxDeps } from "./workflow.js";
@@ -25,7 +26,8 @@ export interface ReceiveMessageProps {
 /**
  * A customer's message arrives: it opens a conversation or continues one, reopens it when it was
  * resolved or snoozed, and starts the service-level clock that applies — shorter when the text's
- * urgency score is above the policy's threshold.
+ * urgency score is above the policy's threshold. The first message after a satisfaction question
+ * (within 7 days) whose first digit is 1–5 is its answer: stored as the score, no reopening.
  */
 export async function receiveMessage(deps: InboxDeps, actor: AuditActor, props: ReceiveMessageProps) {
   const text = props.text.trim();
@@ -88,6 +90,25 @@ export async function receiveMessage(deps: InboxDeps, actor: AuditActor, props: 
       .onConflictDoNothing()
       .returning({ id: message.id });
     if (!stored) return { conversationId: current.id, messageId: null, opened: false, reopened: false };
+    const score = opened ? undefined : csatAnswer(current, text, now);
+    if (score !== undefined) {
+      // The answer to the satisfaction question: stored, and the conversation stays resolved.
+      await tx
+        .update(conversation)
+        .set({
+          csatScore: score,
+          csatAnsweredAt: now,
+          lastMessageAt: new Date(Math.max(sentAt.getTime(), current.lastMessageAt.getTime())),
+        })
+        .where(eq(conversation.id, current.id));
+      await recordAudit(tx, actor, {
+        action: "conversation.csat_answered",
+        entityType: "conversation",
+        entityId: current.id,
+        details: { messageId: stored.id, score },
+      });
+      return { conversationId: current.id, messageId: stored.id, opened: false, reopened: false };
+    }
     const reopened = current.status === "resolved" || current.status === "snoozed";
     const policy = await policyFor(tx, actor.organizationId, current.channelId);
     const clocks = clocksAfterCustomerMessage(policy, current, {
@@ -101,6 +122,8 @@ export async function receiveMessage(deps: InboxDeps, actor: AuditActor, props: 
         status: reopened ? "open" : current.status,
         snoozedUntil: null,
         resolvedAt: reopened ? null : current.resolvedAt,
+        // Not the answer to an open satisfaction question: the question is withdrawn.
+        csatRequestedAt: current.csatAnsweredAt ? current.csatRequestedAt : null,
         urgency: Math.max(current.urgency ?? 0, inspected.urgency),
         sentiment: inspected.sentiment ?? current.sentiment,
         lastMessageAt: new Date(Math.max(sentAt.getTime(), current.lastMessageAt.getTime())),

@@ -37,6 +37,9 @@ const conversationSummary = z.object({
     .uuid()
     .nullable()
     .describe("The private continuation of a public conversation, or the public origin of a private one"),
+  csatRequestedAt: isoDate.nullable().describe("When the satisfaction question was sent"),
+  csatScore: z.number().int().nullable().describe("The customer's satisfaction, 1 (bad) to 5 (very good)"),
+  csatAnsweredAt: isoDate.nullable(),
   lastMessageAt: isoDate,
   createdAt: isoDate,
   channel: channelSchema.omit({ isPrivate: true }),

@@ -54,6 +54,8 @@ export const channel = pgTable(
     name: text("name").notNull(),
     /** Direct messages, e-mail, web chat: only the customer and the organization read them. */
     isPrivate: boolean("is_private").notNull().default(false),
+    /** Ask the customer for a satisfaction score (1–5) when a conversation is resolved. */
+    csatEnabled: boolean("csat_enabled").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("channel_org_idx").on(t.organizationId)],
@@ -95,11 +97,24 @@ export const conversation = pgTable(
     linkedConversationId: uuid("linked_conversation_id").references((): AnyPgColumn => conversation.id, {
       onDelete: "set null",
     }),
+    /** When the satisfaction question was sent (on resolving, channels with `csatEnabled`). */
+    csatRequestedAt: timestamp("csat_requested_at", { withTimezone: true }),
+    /** The customer's answer, 1 (bad) to 5 (very good). */
+    csatScore: integer("csat_score"),
+    csatAnsweredAt: timestamp("csat_answered_at", { withTimezone: true }),
     lastMessageAt: timestamp("last_message_at", { withTimezone: true }).notNull().defaultNow(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     index("conversation_org_status_last_idx").on(t.organizationId, t.status, t.lastMessageAt),
+    // The inbox's "due first" list (status filter, earliest running due time, then id): read in
+    // index order instead of sorting every open conversation (bench:inbox, docs/inbox.md).
+    index("conversation_org_status_due_idx").on(
+      t.organizationId,
+      t.status,
+      sql`least(${t.firstResponseDueAt}, ${t.nextResponseDueAt}, ${t.resolutionDueAt})`,
+      t.id,
+    ),
     index("conversation_org_department_idx").on(t.organizationId, t.departmentId),
     index("conversation_org_assignee_idx").on(t.organizationId, t.assigneeMemberId),
     index("conversation_snoozed_until_idx").on(t.snoozedUntil).where(sql`status = 'snoozed'`),

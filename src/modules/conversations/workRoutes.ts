@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { adminRoles, anyRole, writerRoles } from "../../platform/auth/roles.js";
-import { NotFoundError } from "../../platform/errors.js";
+import { NotFoundError, ValidationError } from "../../platform/errors.js";
 import { orgOf } from "../../platform/http/access.js";
 import { idParams, isoDate, okResponse } from "../../platform/http/schemas.js";
 import { maxBulkSelection, updateConversations } from "./bulkConversationUpdater.js";
@@ -18,6 +18,7 @@ import { assignConversation } from "./conversationAssigner.js";
 import { labelConversation, maxLabels } from "./conversationLabeler.js";
 import { prioritizeConversation } from "./conversationPrioritizer.js";
 import { changeConversationStatus } from "./conversationStatusChanger.js";
+import { csatStats, setChannelCsat } from "./csat.js";
 import { receiveMessage } from "./messageReceiver.js";
 import { writeNote } from "./noteWriter.js";
 import { inspectMessage } from "./personalData.js";
@@ -373,6 +374,49 @@ export const conversationWorkRoutes: FastifyPluginAsyncZod<InboxDeps> = async (a
           ...request.body,
         }),
       ),
+  );
+  app.put(
+    "/api/v1/channels/:channelId/csat",
+    {
+      config: { access: adminRoles },
+      schema: {
+        tags: ["inbox"],
+        summary:
+          "Ask customers for their satisfaction (1–5) when a conversation on this channel is resolved, or stop asking.",
+        params: idParams("channelId"),
+        body: z.object({ enabled: z.boolean() }),
+        response: { 200: z.object({ id: z.uuid(), csatEnabled: z.boolean() }) },
+      },
+    },
+    async (request) => setChannelCsat(db, orgOf(request), request.params.channelId, request.body.enabled),
+  );
+  app.get(
+    "/api/v1/conversations/csat/stats",
+    {
+      config: { access: anyRole },
+      schema: {
+        tags: ["inbox"],
+        summary: "Customer satisfaction answered in a period: number of answers and the average score.",
+        querystring: z.object({
+          from: z.coerce.date().optional().describe("Default: 30 days before to"),
+          to: z.coerce.date().optional().describe("Default: now"),
+        }),
+        response: {
+          200: z.object({
+            from: isoDate,
+            to: isoDate,
+            answers: z.number().int(),
+            averageScore: z.number().nullable().describe("1 (bad) to 5 (very good); null without answers"),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const to = request.query.to ?? deps.clock.now();
+      const from = request.query.from ?? new Date(to.getTime() - 30 * 86_400_000);
+      if (from >= to) throw new ValidationError("from must lie before to.");
+      return csatStats(db, orgOf(request), { from, to });
+    },
   );
 
   app.get(
