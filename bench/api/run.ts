@@ -1,6 +1,6 @@
 // npm run bench:api — requests/s and p99 latency of Konversa's authenticated GET /api/v1/me and
 // /healthz beside a bare Fastify hello-world, in one run, each server in its own process.
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { appendFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,7 +14,7 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 
 function start(script: string, port: number): Promise<{ child: ChildProcess; line: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(here, script), String(port)], {
+    const child = spawn(process.execPath, [path.join(here, script), String(port)], {
       stdio: ["ignore", "pipe", "inherit"],
     });
     child.stdout!.once("data", (d) => resolve({ child, line: String(d).trim() }));
@@ -47,8 +47,13 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
 
-const hello = await start("hello.ts", 3901);
-const konversa = await start("konversa.ts", 3902);
+// Both servers run as plain JavaScript under Node, Konversa from its tsc build as `npm start` runs it.
+process.stderr.write("building the server (npm run build:server) …\n");
+if (spawnSync("npm", ["run", "build:server", "--silent"], { stdio: "inherit" }).status !== 0) {
+  throw new Error("npm run build:server failed");
+}
+const hello = await start("hello.mjs", 3901);
+const konversa = await start("konversa.mjs", 3902);
 const { cookie } = JSON.parse(konversa.line) as { cookie: string };
 try {
   // Warm both up so JIT and caches are in the same state.

@@ -1,11 +1,12 @@
-// Konversa on a fresh embedded database with one signed-in owner; prints the session cookie.
+// Konversa as shipped (the tsc build in dist/, run by plain Node like `npm start` does), on a fresh
+// embedded database with one signed-in owner; prints the session cookie. run.ts builds dist first.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createOrganization } from "../../src/modules/organizations/organizationCreator.js";
-import { createUser } from "../../src/modules/organizations/userCreator.js";
-import { loadConfig } from "../../src/platform/config/config.js";
-import { buildApp } from "../../src/server.js";
+import { createOrganization } from "../../dist/modules/organizations/organizationCreator.js";
+import { createUser } from "../../dist/modules/organizations/userCreator.js";
+import { loadConfig } from "../../dist/platform/config/config.js";
+import { buildApp } from "../../dist/server.js";
 
 const port = Number(process.argv[2]);
 const config = loadConfig({
