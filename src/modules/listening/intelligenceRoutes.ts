@@ -6,14 +6,9 @@ import { orgOf } from "../../platform/http/access.js";
 import { idParams, isoDate } from "../../platform/http/schemas.js";
 import { computeInfluence, listInfluencers, setVip } from "./influencers.js";
 import { trainQueryRelevance } from "./relevanceTrainer.js";
+import { authorSchema } from "./routes.js";
 
-const influencerSchema = z.object({
-  identityId: z.uuid(),
-  handle: z.string(),
-  displayName: z.string().nullable(),
-  network: z.string(),
-  followers: z.number().nullable(),
-  isVip: z.boolean(),
+const influencerSchema = authorSchema.extend({
   score: z.number().nullable(),
   scoredAt: isoDate.nullable(),
   mentions7d: z.number(),

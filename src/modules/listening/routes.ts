@@ -118,13 +118,16 @@ const aspectCountSchema = z.object({
   neutral: z.number(),
   positive: z.number(),
 });
-const topAuthorSchema = z.object({
+/** An author as the listening views show one: their identity on a network. */
+export const authorSchema = z.object({
   identityId: z.uuid(),
   handle: z.string(),
   displayName: z.string().nullable(),
   network: z.string(),
   followers: z.number().nullable(),
   isVip: z.boolean(),
+});
+const topAuthorSchema = authorSchema.extend({
   /** Shown under the organization's keyed pseudonym (mode linked/none, not a linked contact). */
   pseudonymised: z.boolean(),
   mentions: z.number(),

@@ -1,20 +1,8 @@
-import type { Network } from "../../../../src/platform/posts/normalizedPost.js";
-import { type MentionFilter, networks, type Sentiment, sentiments } from "../../api/listening.js";
+import { type MentionFilter, networks, sentiments } from "../../api/listening.js";
 import { rangeDates, type TimeRange, timeRanges } from "./timeRange.js";
 
 /** The mentions page's filters as they stand in the address, so a filtered view can be linked. */
-export interface MentionSearch {
-  q?: string;
-  range?: TimeRange;
-  queryId?: string;
-  network?: Network;
-  sentiment?: Sentiment;
-  aspect?: string;
-  language?: string;
-  offensive?: boolean;
-  relevant?: boolean;
-  hasPii?: boolean;
-}
+export type MentionSearch = Omit<MentionFilter, "from" | "to"> & { range?: TimeRange };
 
 const text = (value: unknown, max: number) =>
   typeof value === "string" && value.trim() ? value.trim().slice(0, max) : undefined;
