@@ -11,7 +11,25 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { user } from "../../platform/auth/schema.js";
 import { organization } from "../organizations/schema.js";
+
+/** A company a contact works for (B2B). */
+export const company = pgTable(
+  "company",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organization.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    domain: text("domain"),
+    attributes: jsonb("attributes").$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("company_org_name_idx").on(t.organizationId, t.name)],
+);
 
 /** A customer the organization knows. Identities on channels and consent join in the privacy issue. */
 export const contact = pgTable(
@@ -25,6 +43,11 @@ export const contact = pgTable(
     email: text("email"),
     phone: text("phone"),
     locale: text("locale"),
+    /** Custom attributes (customer number, plan, …) as the organization names them. */
+    attributes: jsonb("attributes").$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
+    tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
+    ownerUserId: text("owner_user_id").references(() => user.id, { onDelete: "set null" }),
+    companyId: uuid("company_id").references(() => company.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
