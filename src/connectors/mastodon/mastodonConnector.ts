@@ -140,7 +140,8 @@ function statusText(status: MastodonStatus): string {
   return shorten(text, maxText);
 }
 
-function statusPost(status: MastodonStatus, channelId: string): NormalizedPost | undefined {
+/** A status from a hashtag timeline as a post (pure; bench:connectors measures it). */
+export function statusPost(status: MastodonStatus, channelId?: string): NormalizedPost | undefined {
   const text = statusText(status);
   if (!text) return undefined;
   const url = status.url ?? status.uri;
