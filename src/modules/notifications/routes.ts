@@ -22,6 +22,8 @@ export const notificationSchema = z.object({
   createdAt: isoDate,
 });
 
+export type Notification = z.infer<typeof notificationSchema>;
+
 /** The notification centre: the caller's own notifications and the organization's alerts. */
 export const notificationRoutes: FastifyPluginAsyncZod<{ db: Db; clock: Clock }> = async (
   app,

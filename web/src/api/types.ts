@@ -32,7 +32,6 @@ export type {
   AlertRuleInput,
   DeadLetter,
   FiredAlert,
-  Notification,
 } from "../../../src/modules/listening/alertRoutes.js";
 export type { Influencer } from "../../../src/modules/listening/intelligenceRoutes.js";
 export type {
@@ -45,3 +44,4 @@ export type {
   VolumePoint,
 } from "../../../src/modules/listening/routes.js";
 export type { KeyphraseCloud, TopicClusters } from "../../../src/modules/listening/themeRoutes.js";
+export type { Notification } from "../../../src/modules/notifications/routes.js";

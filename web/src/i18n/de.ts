@@ -343,6 +343,13 @@ export const de: Messages = {
     empty: "Keine Benachrichtigungen.",
     unread_one: "{{count}} ungelesene Benachrichtigung",
     unread_other: "{{count}} ungelesene Benachrichtigungen",
+    kinds: {
+      "conversation.mentioned": "Sie wurden in einer Notiz erwähnt",
+      "conversation.assigned": "Ihnen wurde eine Konversation zugewiesen",
+      "sla.breached.first_response": "Eine Erstantwort ist überfällig",
+      "sla.breached.next_response": "Eine Folgeantwort ist überfällig",
+      "sla.breached.resolution": "Eine Lösung ist überfällig",
+    },
   },
   influencers: {
     title: "Influencer",

@@ -333,6 +333,13 @@ export const en = {
     empty: "No notifications.",
     unread_one: "{{count}} unread notification",
     unread_other: "{{count}} unread notifications",
+    kinds: {
+      "conversation.mentioned": "You were mentioned in a note",
+      "conversation.assigned": "A conversation was assigned to you",
+      "sla.breached.first_response": "A first response is overdue",
+      "sla.breached.next_response": "A next response is overdue",
+      "sla.breached.resolution": "A resolution is overdue",
+    },
   },
   influencers: {
     title: "Influencers",
