@@ -36,13 +36,15 @@ export async function blueskySession(login: BlueskyLogin, options: { fresh?: boo
   const key = sessionKey(login);
   const cached = sessions.get(key);
   if (cached && !options.fresh) return cached;
+  // Asked to sign in anew: the old session is not used again, whatever the answer.
+  sessions.delete(key);
   const rateLimit: { current?: RateLimitState } = {};
   const agent = new AtpAgent({
     service: login.serviceUrl,
     fetch: guardedFetch(login.allowHosts, rateLimit),
     persistSession: (event) => {
       // A refresh token the network no longer accepts: sign in again on the next call.
-      if (event === "expired" || event === "network-error") sessions.delete(key);
+      if (event === "expired") sessions.delete(key);
     },
   });
   await call(() => agent.login({ identifier: login.identifier, password: login.appPassword }));
@@ -52,19 +54,24 @@ export async function blueskySession(login: BlueskyLogin, options: { fresh?: boo
 }
 
 /**
- * Runs `work` with the account's signed-in agent. A session the network no longer accepts (401)
+ * Runs `work` with the account's signed-in agent (`refresh`: renewed first, so that a revoked app
+ * password shows now rather than when the access token expires). A session the network no longer accepts (401, ExpiredToken)
  * is dropped and the account signs in once more; if that fails too, the network's message is the
  * error. Returns the result with the rate-limit state the network last reported.
  */
 export async function withBlueskySession<T>(
   login: BlueskyLogin,
   work: (agent: AtpAgent, session: AtpSessionData) => Promise<T>,
+  options: { refresh?: boolean } = {},
 ): Promise<{ result: T; rateLimit?: RateLimitState }> {
+  const cached = sessions.has(sessionKey(login));
   let entry = await blueskySession(login);
   try {
+    // An access token outlives a revoked app password by hours; refreshing the session does not.
+    if (cached && options.refresh) await entry.agent.sessionManager.refreshSession();
     return { result: await work(entry.agent, sessionOf(entry.agent)), rateLimit: entry.rateLimit.current };
   } catch (error) {
-    if (!(error instanceof XRPCError) || error.status !== 401) throw blueskyError(error);
+    if (!isRefusedSession(error)) throw blueskyError(error);
   }
   sessions.delete(sessionKey(login));
   entry = await blueskySession(login, { fresh: true });
@@ -73,6 +80,14 @@ export async function withBlueskySession<T>(
   } catch (error) {
     throw blueskyError(error);
   }
+}
+
+/** The session's tokens are no longer accepted (expired, revoked): signing in again may help. */
+function isRefusedSession(error: unknown): boolean {
+  return (
+    error instanceof XRPCError &&
+    (error.status === 401 || ["ExpiredToken", "InvalidToken", "AuthMissing"].includes(error.error))
+  );
 }
 
 function sessionOf(agent: AtpAgent): AtpSessionData {

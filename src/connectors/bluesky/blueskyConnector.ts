@@ -112,6 +112,7 @@ export const blueskyConnector: Connector<Settings, Credentials> = {
           }
           return { messages, posts, cursor: next };
         },
+        { refresh: true },
       );
       return { ...result, rateLimit };
     },
