@@ -26,19 +26,20 @@ let account: { id: string; channelId: string };
 
 const fileStart = Date.now();
 beforeAll(async () => {
-  bsky = await startBlueskyNetwork();
-  console.log(`local AT Protocol network (PLC, PDS, app view, Ozone) started in ${bsky.startupMs} ms`);
-  t = await createTestApp({ clock, withPipeline: true });
+  // The network and the app start side by side: both take seconds.
+  [bsky, t] = await Promise.all([startBlueskyNetwork(), createTestApp({ clock, withPipeline: true })]);
   owner = await createPerson(t, { role: "owner" });
   [brand, alice, bob] = await Promise.all([bsky.person("brand"), bsky.person("alice"), bsky.person("bob")]);
-  console.log(`TIMING ready after ${Date.now() - fileStart} ms`);
+  console.log(
+    `local AT Protocol network (PLC, PDS, app view, Ozone) up in ${bsky.startupMs} ms; accounts ready after ${Date.now() - fileStart} ms`,
+  );
   appPassword = (await brand.agent.com.atproto.server.createAppPassword({ name: "konversa" })).data.password;
 });
 afterAll(async () => {
   const closing = Date.now();
   await t?.close();
   await bsky?.close();
-  console.log(`TIMING closed in ${Date.now() - closing} ms`);
+  console.log(`local AT Protocol network closed in ${Date.now() - closing} ms`);
 });
 
 function settings() {
