@@ -97,6 +97,8 @@ export interface OutboundPart<Settings, Credentials> {
 export interface OutgoingReply {
   /** The same key on every attempt of one message: the network (or receiver) posts it once. */
   idempotencyKey: string;
+  /** When the agent wrote it; the same on every attempt (Bluesky derives the record key from it). */
+  createdAt?: Date;
   conversationId: string;
   text: string;
   isPublic: boolean;

@@ -106,6 +106,7 @@ async function deliverOne(
   try {
     const sent = await connector.outbound.send(openAccount(deps, account), {
       idempotencyKey: reply.idempotencyKey ?? reply.id,
+      createdAt: reply.sentAt,
       conversationId: reply.conversationId,
       text: reply.body,
       isPublic: context.conversation.isPublic,
