@@ -67,6 +67,10 @@ const settingsResponse = z.object({
  */
 export const webchatRoutes: FastifyPluginAsyncZod<WebchatRouteDeps> = async (app, deps) => {
   await app.register(websocket, { options: { maxPayload: maxFrameBytes } });
+  // The plugin hides WebSocket routes from the API description; the visitors' socket belongs in it.
+  app.addHook("onRoute", (route) => {
+    if (route.websocket && route.schema) route.schema.hide = false;
+  });
   const hub = new VisitorHub(deps);
   const messageLimit = new SlidingWindowLimit(webchatLimits.messagesPerWindow, webchatLimits.rateWindowMs);
   const sessionLimit = new SlidingWindowLimit(webchatLimits.sessionsPerAddressPerHour, 3_600_000);
