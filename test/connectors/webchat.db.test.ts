@@ -255,6 +255,24 @@ describe(`web chat (${testBackend})`, () => {
     expect(ledger.statusCode, ledger.body).toBe(200);
     expect(ledger.body).toContain("web_chat_checkbox");
     visitor.close();
+
+    // A data-subject request covers the chat: exported with the address and website, then erased.
+    const exportRequest = await api("POST", "/api/v1/privacy/requests", {
+      type: "export",
+      contactId: person!.id,
+    });
+    expect(exportRequest.statusCode, exportRequest.body).toBe(201);
+    const exported = await api("POST", `/api/v1/privacy/requests/${exportRequest.json().id}/export`);
+    expect(exported.statusCode, exported.body).toBe(200);
+    expect(exported.json().export.webchatSessions).toEqual([
+      expect.objectContaining({ visitorEmail: "kim@example.test", origin: site }),
+    ]);
+    expect(exported.body).not.toContain(stored!.tokenHash);
+    const erasure = await api("POST", "/api/v1/privacy/requests", { type: "erasure", contactId: person!.id });
+    expect(erasure.statusCode, erasure.body).toBe(201);
+    const erased = await api("POST", `/api/v1/privacy/requests/${erasure.json().id}/erasure`);
+    expect(erased.statusCode, erased.body).toBe(200);
+    expect(await t.db.select().from(webchatSession).where(eq(webchatSession.id, stored!.id))).toEqual([]);
   });
 
   it("visitor and agent write both ways, with typing; markup stays text; the token resumes the chat", async () => {
