@@ -34,6 +34,7 @@ async function startWebsite(host: string): Promise<string> {
     response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
     response.end(
       `<!doctype html><html lang="de"><head><title>Nordbahn</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <style>* { font-family: serif !important; color: red !important; } button { display: none !important; }</style>
 </head><body><h1>Nordbahn – Service</h1>${snippet}</body></html>`,
     );

@@ -100,7 +100,11 @@
   .error { margin: 0 14px 6px; color: #c92a2a; font-size: 12px; }
   .composer { display: flex; gap: 6px; padding: 8px 10px; border-top: 1px solid #e9ecef; align-items: flex-end; }
   .composer textarea { resize: none; height: 40px; }
-  .composer .file { border: 1px solid #ced4da; background: #fff; border-radius: 6px; padding: 8px; cursor: pointer; }
+  .composer .file { border: 1px solid #ced4da; background: #fff; border-radius: 6px; padding: 8px; cursor: pointer;
+    display: flex; align-items: center; color: #495057; }
+  @media (max-width: 480px) {
+    .panel { right: 0; bottom: 0; width: 100vw; max-width: 100vw; height: 100%; max-height: 100%; border-radius: 0; }
+  }
 </style>
 <button class="launcher" type="button"></button>
 <section class="panel" hidden role="dialog">
@@ -121,7 +125,7 @@
   <p class="error" role="alert" hidden></p>
   <form class="composer" hidden>
     <input class="attachment" type="file" hidden>
-    <button class="file" type="button">📎</button>
+    <button class="file" type="button"><svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d="M21 12.5l-8.5 8.5a5 5 0 0 1-7-7L14 5.5a3.3 3.3 0 0 1 4.7 4.7L10.2 18.7a1.7 1.7 0 0 1-2.4-2.4L15.5 8.6"/></svg></button>
     <textarea name="text" rows="1"></textarea>
     <button class="primary send" type="submit"></button>
   </form>
