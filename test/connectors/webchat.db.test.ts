@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import { eq } from "drizzle-orm";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { ServerFrame } from "../../src/connectors/webchat/webchatProtocol.js";
@@ -14,6 +13,7 @@ import { webchatSession } from "../../src/modules/webchat/schema.js";
 import { manualClock } from "../../src/platform/clock.js";
 import { createPerson, createTestApp, type TestApp } from "../support/app.js";
 import { testBackend } from "../support/database.js";
+import { startSmtpReceiver } from "../support/smtpReceiver.js";
 
 /*
  * The web chat against a listening Konversa: the widget's script and WebSocket refuse websites the
@@ -31,36 +31,7 @@ let t: TestApp;
 let base: string;
 let owner: Awaited<ReturnType<typeof createPerson>>;
 let channelId: string;
-let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
-
-interface ReceivedMail {
-  to: string[];
-  data: string;
-}
-
-/** A local SMTP server that accepts everything and keeps it. */
-async function startSmtpSink() {
-  const received: ReceivedMail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS", "AUTH"],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-      stream.on("end", () => {
-        received.push({
-          to: session.envelope.rcptTo.map((r) => r.address),
-          data: Buffer.concat(chunks).toString("utf8"),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.server.address() as { port: number }).port;
-  return { port, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
+let smtp: Awaited<ReturnType<typeof startSmtpReceiver>>;
 
 /** A visitor's widget: a WebSocket that keeps every frame it gets. */
 class Visitor {
@@ -149,7 +120,7 @@ async function openInbox() {
 }
 
 beforeAll(async () => {
-  smtp = await startSmtpSink();
+  smtp = await startSmtpReceiver();
   t = await createTestApp({ clock });
   await t.app.listen({ port: 0, host: "127.0.0.1" });
   const address = t.app.server.address() as { port: number };
