@@ -21,6 +21,7 @@ import { organizationRoutes } from "./modules/organizations/routes.js";
 import { privacyRoutes } from "./modules/privacy/routes.js";
 import { realtimeRoutes } from "./modules/realtime/routes.js";
 import { slaRoutes } from "./modules/sla/routes.js";
+import { webchatRoutes } from "./modules/webchat/routes.js";
 import { startConnectorWorkers } from "./pipeline/connectorWorkers.js";
 import { startInboxTimers } from "./pipeline/inboxTimers.js";
 import { createIngestGateway, startPipeline, storeDeadLetter } from "./pipeline/runtime.js";
@@ -108,10 +109,11 @@ export async function buildApp(props: BuildAppProps) {
     requeue: (subject, data) => bus.publish(subject, data),
   });
   await app.register(themeRoutes, { db });
-  await app.register(realtimeRoutes, { bus });
+  await app.register(realtimeRoutes, { bus, db, clock });
   const channelDeps = { db, clock, secretsKey, connectors, bus, submitPosts: gateway.submitPosts };
   await app.register(channelAccountRoutes, channelDeps);
   await app.register(webhookRoutes, channelDeps);
+  await app.register(webchatRoutes, { db, clock, bus, baseUrl: config.baseUrl });
   const demoStream = props.demoOrganizationId
     ? {
         organizationId: props.demoOrganizationId,

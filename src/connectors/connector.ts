@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { SmtpConnection } from "../platform/mail/mailer.js";
 import {
   type SafeFetchOptions,
   type SafeResponse,
@@ -104,6 +105,21 @@ export interface OutgoingReply {
   isPublic: boolean;
   /** The customer's message this answers (the newest incoming one), when the network knows it. */
   inReplyTo?: { externalId: string; authorName: string };
+  /**
+   * The customer is answered by e-mail instead of on the network (a web chat started while nobody
+   * was online); `smtp` is the organization's server, null when none is set up.
+   */
+  emailFollowUp?: EmailFollowUp;
+}
+
+export interface EmailFollowUp {
+  to: string;
+  name: string;
+  /** `de` or `en`: the language of the lines around the reply. */
+  language: string;
+  /** Where the conversation started (the website's origin), named in the e-mail. */
+  startedAt: string;
+  smtp: SmtpConnection | null;
 }
 
 /**

@@ -24,6 +24,9 @@ const tenantFree: Record<string, string> = {
   "POST /api/v1/invitation-links/:token/join": "the link's secret is the authorization",
   "POST /api/v1/hooks/:channelId":
     "a channel's inbound webhook: the HMAC signature with the channel's secret is the authorization",
+  "GET /widget/:script": "the web chat's script for websites; the channel's allowed origins decide",
+  "GET /api/v1/webchat/:channelId/socket":
+    "web chat visitors; allowed origins at the upgrade, then the visitor's own session token",
 };
 
 let t: TestApp;

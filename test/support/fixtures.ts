@@ -174,6 +174,19 @@ export async function createPopulatedOrganization(t: TestApp, name: string) {
     ctx,
     { network: "log", name: "Log only", settings: {}, credentials: {} },
   );
+  await createChannelAccount(
+    { db: t.db, clock: { now: () => new Date() }, secretsKey: t.secretsKey, connectors },
+    ctx,
+    {
+      network: "webchat",
+      name: "Website chat",
+      settings: {
+        allowedOrigins: ["https://www.example.com"],
+        privacyText: "We store your name for this chat.",
+      },
+      credentials: {},
+    },
+  );
   const privacyRequest = await openPrivacyRequest(t.db, ctx, { type: "export", contactId: aContact!.id });
   return {
     owner,
@@ -199,6 +212,8 @@ export async function createPopulatedOrganization(t: TestApp, name: string) {
       slaPolicyId: policy.id,
       notificationId: ownNotification!.id,
       channelAccountId: channelAccount.id,
+      // No file was sent in the fixture's chat: the access suites only need the route's checks.
+      attachmentId: "00000000-0000-4000-8000-00000000a77a",
       requestId: privacyRequest.id,
       // A purpose no list answer contains (every fixture value is checked as a possible leak).
       purpose: "audience_matching",
@@ -273,6 +288,7 @@ export const sampleBodies: Record<string, unknown> = {
   "POST /api/v1/privacy/requests": { type: "export", contactId: "00000000-0000-4000-8000-000000000000" },
   "PUT /api/v1/privacy/data-use-mode": { mode: "none" },
   "POST /api/v1/privacy/audiences": {},
+  "PUT /api/v1/settings/webchat/:channelId": { colour: "#123456" },
   "PUT /api/v1/settings/smtp": {
     host: "localhost",
     port: 25,

@@ -2,6 +2,7 @@ import { and, desc, eq, inArray, lte, sql } from "drizzle-orm";
 import { ConnectorError, describeError } from "../../connectors/connector.js";
 import { conversation, message } from "../conversations/schema.js";
 import { announce, type InboxDeps } from "../conversations/workflow.js";
+import { emailFollowUpFor } from "../webchat/emailFollowUp.js";
 import { type ChannelDeps, openAccount } from "./channelAccounts.js";
 import { channelAccount } from "./schema.js";
 
@@ -103,6 +104,8 @@ async function deliverOne(
     )
     .orderBy(desc(message.sentAt))
     .limit(1);
+  // A web chat that went on by e-mail (nobody was online) is answered at the visitor's address.
+  const emailFollowUp = await emailFollowUpFor(deps, reply.conversationId);
   try {
     const sent = await connector.outbound.send(openAccount(deps, account), {
       idempotencyKey: reply.idempotencyKey ?? reply.id,
@@ -113,6 +116,7 @@ async function deliverOne(
       inReplyTo: parent?.externalId
         ? { externalId: parent.externalId, authorName: parent.authorName }
         : undefined,
+      ...(emailFollowUp ? { emailFollowUp } : {}),
     });
     await finish(deps, reply.id, {
       deliveryState: "sent",

@@ -1,6 +1,5 @@
-import { recordAudit } from "../../platform/audit/audit.js";
-import type { OrgContext } from "../../platform/auth/context.js";
-import type { Db } from "../../platform/db/client.js";
+import { type AuditActor, recordAudit } from "../../platform/audit/audit.js";
+import type { DbOrTx } from "../../platform/db/client.js";
 import { ValidationError } from "../../platform/errors.js";
 import { requireContact } from "./consents.js";
 import {
@@ -27,8 +26,11 @@ export interface RecordConsentProps {
   at?: Date;
 }
 
-/** Appends one decision to the consent ledger, audited; the ledger is never updated. */
-export async function recordConsent(db: Db, ctx: OrgContext, props: RecordConsentProps) {
+/**
+ * Appends one decision to the consent ledger, audited; the ledger is never updated. The actor is a
+ * member, or nobody (`userId: null`) when the person ticked a box themselves (the web chat's form).
+ */
+export async function recordConsent(db: DbOrTx, ctx: AuditActor, props: RecordConsentProps) {
   const wording = props.wording?.trim() || null;
   const evidence = props.evidence?.trim() || null;
   if (props.state === "given" && !wording) {

@@ -5,6 +5,7 @@ import { socialIdentity } from "../contacts/schema.js";
 import { conversation, message } from "../conversations/schema.js";
 import { alert, authorRollup, deadLetter, mention } from "../listening/schema.js";
 import { notification } from "../notifications/schema.js";
+import { webchatSession } from "../webchat/schema.js";
 import { requireContact } from "./consents.js";
 import { consentRecord, contactEnrichment, privacyRequest } from "./schema.js";
 
@@ -123,6 +124,22 @@ export async function findPerson(db: DbOrTx, organizationId: string, contactId: 
         ),
       ),
     );
+  // Web chats the person started (name, address, website); erased with the contact (cascade).
+  const webchatSessions = await db
+    .select({
+      id: webchatSession.id,
+      channelId: webchatSession.channelId,
+      conversationId: webchatSession.conversationId,
+      visitorName: webchatSession.visitorName,
+      visitorEmail: webchatSession.visitorEmail,
+      language: webchatSession.language,
+      origin: webchatSession.origin,
+      emailFollowUp: webchatSession.emailFollowUp,
+      createdAt: webchatSession.createdAt,
+      lastSeenAt: webchatSession.lastSeenAt,
+    })
+    .from(webchatSession)
+    .where(and(eq(webchatSession.organizationId, organizationId), eq(webchatSession.contactId, contactId)));
   return {
     contact: person,
     identities,
@@ -136,6 +153,7 @@ export async function findPerson(db: DbOrTx, organizationId: string, contactId: 
     enrichments,
     privacyRequests,
     deadLetters,
+    webchatSessions,
     auditEntries,
     identifiers,
   };

@@ -41,6 +41,11 @@ export function addBusinessMinutes(from: Date, minutes: number, schedule: Schedu
   throw new Error(`The business hours in ${schedule.timezone} have no opening within ${searchDays} days.`);
 }
 
+/** True when `at` falls inside the opening hours (no schedule: always). */
+export function isOpenAt(at: Date, schedule: Schedule | null): boolean {
+  return addBusinessMinutes(at, 0, schedule).getTime() === at.getTime();
+}
+
 /** True when `timezone` is an IANA zone this runtime knows. */
 export function isKnownTimezone(timezone: string): boolean {
   try {
