@@ -1,4 +1,5 @@
 import type { Connector } from "./connector.js";
+import { emailConnector } from "./email/emailConnector.js";
 import { feedConnector } from "./feeds/feedConnector.js";
 import { logConnector } from "./log/logConnector.js";
 import { mastodonConnector } from "./mastodon/mastodonConnector.js";
@@ -6,7 +7,7 @@ import { webhookConnector } from "./webhook/webhookConnector.js";
 
 /** Every connector by the channel type it serves; a new network adds one line here. */
 export const connectors: Record<string, Connector<unknown, unknown>> = Object.fromEntries(
-  [logConnector, webhookConnector, feedConnector, mastodonConnector].map((c) => [
+  [logConnector, webhookConnector, feedConnector, mastodonConnector, emailConnector].map((c) => [
     c.network,
     c as unknown as Connector<unknown, unknown>,
   ]),
@@ -14,5 +15,5 @@ export const connectors: Record<string, Connector<unknown, unknown>> = Object.fr
 
 export type ConnectorRegistry = typeof connectors;
 /** The channel types a channel account can be created for. */
-export const connectorNetworks = ["log", "webhook", "rss", "mastodon"] as const;
+export const connectorNetworks = ["log", "webhook", "rss", "mastodon", "email"] as const;
 export type ConnectorNetwork = (typeof connectorNetworks)[number];
