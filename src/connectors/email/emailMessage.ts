@@ -61,7 +61,7 @@ export async function parseEmail(source: Buffer | string, props: ParseEmailProps
     authorName: senderOf(parsed),
     text,
     subject: subject || undefined,
-    sentAt: validDate(parsed.date) ?? props.receivedAt,
+    sentAt: sentAtOf(parsed.date, props.receivedAt),
     isPublic: false,
     attachments,
   };
@@ -144,12 +144,14 @@ function syntheticMessageId(source: Buffer | string): string {
   return `<${createHash("sha256").update(source).digest("hex").slice(0, 40)}@no-message-id.konversa>`;
 }
 
-function validDate(date: Date | undefined): Date | undefined {
-  return date && !Number.isNaN(date.getTime()) ? date : undefined;
+/** The Date header, unless it is missing or claims a time after the server received it (a wrong clock). */
+function sentAtOf(date: Date | undefined, receivedAt: Date): Date {
+  if (!date || Number.isNaN(date.getTime())) return receivedAt;
+  return date.getTime() > receivedAt.getTime() + 5 * 60_000 ? receivedAt : date;
 }
 
 function megabytes(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+  return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MB` : `${Math.round(bytes / 1024)} KB`;
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

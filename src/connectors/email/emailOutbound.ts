@@ -30,7 +30,11 @@ export function messageIdFor(idempotencyKey: string, fromAddress: string): strin
 /** The e-mail as nodemailer sends it: threading headers, signature, stable Message-ID. No I/O. */
 export function composeEmail(settings: EmailSettings, mail: OutgoingEmail): Mail.Options {
   const signature = settings.signature.trim();
-  const references = messageIds([...(mail.references ?? []), ...(mail.inReplyTo ? [mail.inReplyTo] : [])]);
+  // The parent last, as a mail program's References has it.
+  const references = [
+    ...messageIds(mail.references).filter((id) => id !== mail.inReplyTo),
+    ...(mail.inReplyTo ? [mail.inReplyTo] : []),
+  ];
   return {
     from: settings.fromName ? { name: settings.fromName, address: settings.address } : settings.address,
     to: mail.to,
