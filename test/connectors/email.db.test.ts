@@ -1,5 +1,3 @@
-import { writeFileSync } from "node:fs";
-import path from "node:path";
 import { and, asc, eq } from "drizzle-orm";
 import { simpleParser } from "mailparser";
 import nodemailer from "nodemailer";
@@ -11,6 +9,7 @@ import { channelAccount } from "../../src/modules/channels/schema.js";
 import { conversation, message, messageAttachment } from "../../src/modules/conversations/schema.js";
 import { createIngestGateway } from "../../src/pipeline/runtime.js";
 import { manualClock } from "../../src/platform/clock.js";
+import { encryptSecret } from "../../src/platform/crypto/secrets.js";
 import { createPerson, createTestApp, type TestApp } from "../support/app.js";
 import { testBackend } from "../support/database.js";
 import { type Dovecot, hasDovecot, startDovecot } from "../support/dovecot.js";
@@ -192,6 +191,30 @@ describe.skipIf(!hasDovecot)(`E-mail against Dovecot and an SMTP server (${testB
       skippedReason: null,
     });
     expect(files[0]!.content!.toString()).toBe("%PDF-1.4 Fahrkarte 4711");
+    // The agent sees the file on the message and downloads it — as a download, never rendered.
+    const shown = await t.app.inject({
+      method: "GET",
+      url: `/api/v1/conversations/${opened!.id}`,
+      headers: owner.headers,
+    });
+    expect(shown.json().messages[0].attachments).toEqual([
+      {
+        id: files[0]!.id,
+        fileName: "fahrkarte.pdf",
+        contentType: "application/pdf",
+        sizeBytes: 23,
+        skippedReason: null,
+      },
+    ]);
+    const download = await t.app.inject({
+      method: "GET",
+      url: `/api/v1/conversations/${opened!.id}/attachments/${files[0]!.id}`,
+      headers: owner.headers,
+    });
+    expect(download.statusCode).toBe(200);
+    expect(download.headers["content-type"]).toBe("application/octet-stream");
+    expect(download.headers["content-disposition"]).toMatch(/^attachment; filename="fahrkarte\.pdf"/);
+    expect(download.body).toBe("%PDF-1.4 Fahrkarte 4711");
 
     const replyId = await reply(opened!.id, "Wir erstatten Ihnen den Fahrpreis.");
     const outcomes = await t.connectorJobs.deliverReplies();
@@ -407,13 +430,11 @@ describe.skipIf(!hasDovecot)(`E-mail against Dovecot and an SMTP server (${testB
     });
     expect(created.statusCode, created.body).toBe(201);
     const brokenAccount = created.json() as { id: string; channelId: string };
-    // The password is changed on the server.
-    writeFileSync(
-      path.join(dovecot.dir, "passwd"),
-      [support, kim, { user: broken.user, password: "changed" }]
-        .map((u) => `${u.user}:{PLAIN}${u.password}::::::`)
-        .join("\n"),
-    );
+    // The stored password no longer works (changed on the server, or mistyped in an update).
+    await t.db
+      .update(channelAccount)
+      .set({ credentials: encryptSecret(t.secretsKey, JSON.stringify({ imapPassword: "changed" })) })
+      .where(eq(channelAccount.id, brokenAccount.id));
     const results = await poll(brokenAccount.channelId);
     expect(results).toEqual([
       {
@@ -441,9 +462,13 @@ describe.skipIf(!hasDovecot)(`E-mail against Dovecot and an SMTP server (${testB
       const failuresInLog = () =>
         (dovecot.log().match(/user=<broken>.*auth failed|auth failed.*user=<broken>/g) ?? []).length;
       await watchers.sync();
-      const afterFirst = failuresInLog();
+      const afterFirst = await waitFor(
+        async () => (failuresInLog() > 0 ? failuresInLog() : undefined),
+        "the failed login in Dovecot's log",
+      );
       expect(watchers.watching()).not.toContain(brokenAccount.channelId);
       for (let i = 0; i < 5; i += 1) await watchers.sync();
+      await new Promise((resolve) => setTimeout(resolve, 500));
       expect(failuresInLog()).toBe(afterFirst);
     } finally {
       await watchers.stop();

@@ -56,7 +56,7 @@ export async function readNewEmails(account: EmailAccount, stored: EmailCursor |
         });
       } else {
         const full = await client.fetchOne(String(uid), { source: true }, { uid: true });
-        if (!full || !full.source) continue;
+        if (full === false || !full.source) continue;
         parsed = await parseEmail(full.source, { ...limits, receivedAt });
       }
       // Our own replies (a copy kept in the inbox, a Bcc) are not the customer's.
