@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectors } from "../../src/connectors/registry.js";
 import { startAccountWatchers } from "../../src/modules/channels/accountWatcher.js";
 import { pollDueAccounts } from "../../src/modules/channels/channelPoller.js";
+import { startEmailConversation } from "../../src/modules/channels/emailConversations.js";
 import { channelAccount } from "../../src/modules/channels/schema.js";
 import { conversation, message, messageAttachment } from "../../src/modules/conversations/schema.js";
 import { createIngestGateway } from "../../src/pipeline/runtime.js";
@@ -340,6 +341,37 @@ describe.skipIf(!hasDovecot)(`E-mail against Dovecot and an SMTP server (${testB
       .where(eq(channelAccount.id, account.id));
     await poll();
     expect((await conversationsOf()).length).toBe(all.length);
+  });
+
+  it("an offline web chat becomes an e-mail conversation: the reply reaches the visitor by e-mail, the answer continues it", async () => {
+    const started = await startEmailConversation(
+      { db: t.db, clock, bus: t.bus, secretsKey: t.secretsKey },
+      { organizationId: owner.organizationId, userId: null },
+      {
+        channelId: account.channelId,
+        customer: { name: "Kim Berger", address: kimAddress },
+        subject: "Chat: Frage zur Bahncard",
+        text: "Gilt meine Bahncard auch im Nordbahn-Bus?",
+      },
+    );
+    const replyId = await reply(started.conversationId, "Ja, sie gilt auch im Bus.");
+    expect(await t.connectorJobs.deliverReplies()).toEqual([{ messageId: replyId, state: "sent" }]);
+    const [sent] = await t.db.select().from(message).where(eq(message.id, replyId));
+    const mails = await Promise.all((await readMailbox(dovecot, kim)).map((m) => simpleParser(m)));
+    const arrived = mails.find((m) => m.messageId === sent!.externalId);
+    expect(arrived?.subject).toBe("Re: Chat: Frage zur Bahncard");
+    expect(arrived?.text).toContain("Ja, sie gilt auch im Bus.");
+    await kimSends({
+      subject: "Re: Chat: Frage zur Bahncard",
+      text: "Danke!",
+      inReplyTo: sent!.externalId!,
+      references: [sent!.externalId!],
+    });
+    await poll();
+    const thread = await messagesOf(started.conversationId);
+    expect(thread.filter((m) => m.direction === "incoming").map((m) => m.body)).toEqual(
+      expect.arrayContaining(["Gilt meine Bahncard auch im Nordbahn-Bus?", "Danke!"]),
+    );
   });
 
   it("SMTP 4xx is retried and ends sent; 5xx fails the reply with the server's reason", async () => {
