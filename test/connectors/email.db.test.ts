@@ -493,10 +493,15 @@ describe.skipIf(!hasDovecot)(`E-mail against Dovecot and an SMTP server (${testB
     try {
       const failuresInLog = () =>
         (dovecot.log().match(/user=<broken>.*auth failed|auth failed.*user=<broken>/g) ?? []).length;
+      // The poll's failed login first (Dovecot logs a moment later), then the watch's.
+      const beforeWatch = await waitFor(
+        async () => (failuresInLog() > 0 ? failuresInLog() : undefined),
+        "the poll's failed login in Dovecot's log",
+      );
       await watchers.sync();
       const afterFirst = await waitFor(
-        async () => (failuresInLog() > 0 ? failuresInLog() : undefined),
-        "the failed login in Dovecot's log",
+        async () => (failuresInLog() > beforeWatch ? failuresInLog() : undefined),
+        "the watch's failed login in Dovecot's log",
       );
       expect(watchers.watching()).not.toContain(brokenAccount.channelId);
       for (let i = 0; i < 5; i += 1) await watchers.sync();

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import {
   chmodSync,
   chownSync,
@@ -55,6 +55,8 @@ export async function startDovecot(props: { users: Record<string, string> }) {
   );
   const port = await freePort();
   const processUser = isRoot ? "" : me.username;
+  // Unprivileged, Dovecot cannot switch users: every process runs as the caller.
+  const processGroup = isRoot ? "" : execFileSync("id", ["-gn"], { encoding: "utf8" }).trim();
   const config = `
 base_dir = ${dir}/run
 state_dir = ${dir}/state
@@ -68,7 +70,7 @@ auth_failure_delay = 0
 mail_location = maildir:${dir}/mail/%u
 first_valid_uid = ${Math.min(mailUid, 1)}
 last_valid_uid = 0
-${processUser ? `default_login_user = ${processUser}\ndefault_internal_user = ${processUser}\ndefault_internal_group = ${me.username}` : ""}
+${processUser ? `default_login_user = ${processUser}\ndefault_internal_user = ${processUser}\ndefault_internal_group = ${processGroup}` : ""}
 passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%u ${dir}/passwd
@@ -78,6 +80,7 @@ userdb {
   args = uid=${mailUid} gid=${mailGid} home=${dir}/mail/%u
 }
 service imap-login {
+  ${isRoot ? "" : "chroot ="}
   inet_listener imap {
     address = 127.0.0.1
     port = ${port}
@@ -86,6 +89,7 @@ service imap-login {
     port = 0
   }
 }
+${isRoot ? "" : "service anvil {\n  chroot =\n}"}
 namespace inbox {
   inbox = yes
   separator = /
@@ -108,6 +112,9 @@ namespace inbox {
     output += d;
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  // A test process that dies without afterAll must not leave its Dovecot behind.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
   const deadline = Date.now() + 10_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`Dovecot did not start: ${output}${logOf(dir)}`);
@@ -124,6 +131,7 @@ namespace inbox {
     dir,
     log: () => logOf(dir),
     async close() {
+      process.off("exit", killOnExit);
       if (child.exitCode === null) {
         child.kill("SIGTERM");
         await Promise.race([exited, new Promise((r) => setTimeout(r, 3_000))]);
