@@ -89,7 +89,13 @@ service imap-login {
     port = 0
   }
 }
-${isRoot ? "" : "service anvil {\n  chroot =\n}"}
+# Tests log in with wrong passwords on purpose: no growing penalty for 127.0.0.1 afterwards.
+service anvil {
+  ${isRoot ? "" : "chroot ="}
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
+}
 namespace inbox {
   inbox = yes
   separator = /
