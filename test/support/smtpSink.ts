@@ -85,14 +85,7 @@ export async function appendTo(
   box: { user: string; password: string },
   source: Buffer | string,
 ) {
-  const client = new ImapFlow({
-    host: dovecot.host,
-    port: dovecot.port,
-    secure: false,
-    auth: { user: box.user, pass: box.password },
-    logger: false,
-  });
-  await client.connect();
+  const client = await signIn(dovecot, box);
   try {
     await client.append("INBOX", source);
   } finally {
@@ -102,14 +95,7 @@ export async function appendTo(
 
 /** Every message in a user's INBOX, as raw sources, oldest first. */
 export async function readMailbox(dovecot: Dovecot, box: { user: string; password: string }) {
-  const client = new ImapFlow({
-    host: dovecot.host,
-    port: dovecot.port,
-    secure: false,
-    auth: { user: box.user, pass: box.password },
-    logger: false,
-  });
-  await client.connect();
+  const client = await signIn(dovecot, box);
   try {
     const mailbox = await client.mailboxOpen("INBOX");
     if (mailbox.exists === 0) return [];
@@ -119,4 +105,16 @@ export async function readMailbox(dovecot: Dovecot, box: { user: string; passwor
   } finally {
     await client.logout();
   }
+}
+
+async function signIn(dovecot: Dovecot, box: { user: string; password: string }) {
+  const client = new ImapFlow({
+    host: dovecot.host,
+    port: dovecot.port,
+    secure: false,
+    auth: { user: box.user, pass: box.password },
+    logger: false,
+  });
+  await client.connect();
+  return client;
 }

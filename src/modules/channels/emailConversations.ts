@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, eq } from "drizzle-orm";
 import type { EmailAccount } from "../../connectors/email/emailAccount.js";
-import { sendEmail } from "../../connectors/email/emailOutbound.js";
+import { type OutgoingEmail, sendEmail } from "../../connectors/email/emailOutbound.js";
 import type { AuditActor } from "../../platform/audit/audit.js";
 import { ValidationError } from "../../platform/errors.js";
 import { receiveMessage } from "../conversations/messageReceiver.js";
@@ -81,16 +81,7 @@ export async function startEmailConversation(
  */
 export async function sendEmailToCustomer(
   deps: EmailConversationDeps,
-  props: {
-    organizationId: string;
-    channelId?: string;
-    to: string;
-    subject: string;
-    text: string;
-    idempotencyKey: string;
-    inReplyTo?: string;
-    references?: string[];
-  },
+  props: OutgoingEmail & { organizationId: string; channelId?: string },
 ) {
   const { account } = await findEmailAccount(deps, props);
   return sendEmail(account, props);

@@ -228,7 +228,6 @@ export async function getAttachment(
   conversationId: string,
   attachmentId: string,
 ) {
-  await getConversationHeader(db, ctx, conversationId);
   const [found] = await db
     .select({
       fileName: messageAttachment.fileName,
@@ -238,11 +237,13 @@ export async function getAttachment(
     })
     .from(messageAttachment)
     .innerJoin(message, eq(message.id, messageAttachment.messageId))
+    .innerJoin(conversation, eq(conversation.id, message.conversationId))
     .where(
       and(
+        visibleConversations(ctx),
+        eq(conversation.id, conversationId),
         eq(messageAttachment.organizationId, ctx.organizationId),
         eq(messageAttachment.id, attachmentId),
-        eq(message.conversationId, conversationId),
       ),
     );
   if (!found) throw new NotFoundError("The attachment");
@@ -252,15 +253,4 @@ export async function getAttachment(
     );
   }
   return { ...found, content: found.content };
-}
-
-async function getConversationHeader(db: DbOrTx, ctx: OrgContext, id: string) {
-  const rows = await db
-    .select({ id: conversation.id })
-    .from(conversation)
-    .innerJoin(channel, eq(channel.id, conversation.channelId))
-    .leftJoin(contact, eq(contact.id, conversation.contactId))
-    .where(and(visibleConversations(ctx), eq(conversation.id, id)))
-    .limit(1);
-  if (!rows[0]) throw new NotFoundError("The conversation");
 }
