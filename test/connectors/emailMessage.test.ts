@@ -44,6 +44,21 @@ describe("turning an e-mail into an inbox message", () => {
     expect(addressOf(parsed.authorName)).toBe("kim@kunde.test");
   });
 
+  it("answers the Reply-To address when there is one (a contact form sending for the customer)", async () => {
+    const parsed = await parseEmail(
+      mime(
+        {
+          From: '"Kim Berger" <noreply@shop.example>',
+          "Reply-To": "kim@kunde.test",
+          "Message-ID": "<f@shop>",
+        },
+        "Formular",
+      ),
+      { receivedAt },
+    );
+    expect(parsed.authorName).toBe("Kim Berger <kim@kunde.test>");
+  });
+
   it("turns HTML into safe plain text: scripts, styles and event handlers are gone", async () => {
     const parsed = await parseEmail(
       mime(

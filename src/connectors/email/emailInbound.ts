@@ -1,6 +1,7 @@
+import { createHash } from "node:crypto";
 import type { InboundMessage } from "../connector.js";
 import { closeQuietly, type EmailAccount, imapClient, mailError } from "./emailAccount.js";
-import { addressOf, parseEmail } from "./emailMessage.js";
+import { addressOf, type ParseEmailProps, parseEmail } from "./emailMessage.js";
 
 /**
  * Where reading stopped: the mailbox's UIDVALIDITY and the highest UID handed on. UIDs only grow
@@ -50,14 +51,14 @@ export async function readNewEmails(account: EmailAccount, stored: EmailCursor |
       let parsed: InboundMessage;
       if (sizeBytes > limitBytes) {
         const head = await client.fetchOne(String(uid), { headers: true }, { uid: true });
-        parsed = await parseEmail(head ? (head.headers ?? Buffer.alloc(0)) : Buffer.alloc(0), {
+        parsed = await parseOrNote(head ? (head.headers ?? Buffer.alloc(0)) : Buffer.alloc(0), {
           receivedAt,
           oversized: { sizeBytes, limitBytes },
         });
       } else {
         const full = await client.fetchOne(String(uid), { source: true }, { uid: true });
         if (full === false || !full.source) continue;
-        parsed = await parseEmail(full.source, { ...limits, receivedAt });
+        parsed = await parseOrNote(full.source, { ...limits, receivedAt });
       }
       // Our own replies (a copy kept in the inbox, a Bcc) are not the customer's.
       if (addressOf(parsed.authorName) === own) continue;
@@ -69,6 +70,24 @@ export async function readNewEmails(account: EmailAccount, stored: EmailCursor |
     throw mailError("IMAP", error);
   } finally {
     await closeQuietly(client);
+  }
+}
+
+/**
+ * One unreadable e-mail must not stop the mailbox (every poll would fail on it again): it becomes
+ * a note with the parser's reason, under an id made from its bytes.
+ */
+async function parseOrNote(source: Buffer, props: ParseEmailProps): Promise<InboundMessage> {
+  try {
+    return await parseEmail(source, props);
+  } catch (error) {
+    return {
+      externalId: `<${createHash("sha256").update(source).digest("hex").slice(0, 40)}@unreadable.konversa>`,
+      authorName: "(unknown sender)",
+      text: `[This e-mail could not be read (${(error as Error).message.slice(0, 200)}). Open it in the mailbox.]`,
+      sentAt: props.receivedAt,
+      isPublic: false,
+    };
   }
 }
 

@@ -83,12 +83,17 @@ export function replySubject(subject: string | undefined): string {
   return `Re: ${bare || "Ihre Nachricht"}`;
 }
 
-/** "Name <address>", the way the inbox shows an e-mail's author and replies address it. */
+/**
+ * "Name <address>", the way the inbox shows an e-mail's author and replies address it: the Reply-To
+ * when there is one (contact forms send from a no-reply address on the customer's behalf), else From.
+ */
 function senderOf(parsed: ParsedMail): string {
   const from = (parsed.from as AddressObject | undefined)?.value?.[0];
-  const address = from?.address?.trim().toLowerCase();
+  const replyTo = (parsed.replyTo as AddressObject | undefined)?.value?.find((a) => a.address);
+  const chosen = replyTo ?? from;
+  const address = chosen?.address?.trim().toLowerCase();
   if (!address) return "(unknown sender)";
-  const name = (from?.name ?? "").replace(/[<>"\r\n]/g, "").trim();
+  const name = (chosen?.name || from?.name || "").replace(/[<>"\r\n]/g, "").trim();
   return name && name.toLowerCase() !== address ? `${name.slice(0, 100)} <${address}>` : address;
 }
 
