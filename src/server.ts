@@ -1,6 +1,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { connectors } from "./connectors/registry.js";
+import { startAccountWatchers } from "./modules/channels/accountWatcher.js";
 import { pollDueAccounts } from "./modules/channels/channelPoller.js";
 import { deliverDueReplies } from "./modules/channels/replyDeliverer.js";
 import { channelAccountRoutes } from "./modules/channels/routes.js";
@@ -141,6 +142,8 @@ export async function buildApp(props: BuildAppProps) {
   const connectorJobs = {
     deliverReplies: () => deliverDueReplies(channelDeps),
     pollAccounts: (options?: { channelId?: string }) => pollDueAccounts(channelDeps, options),
+    /** Push watches (IMAP IDLE) as the connector loop keeps them; the caller syncs and stops them. */
+    watchAccounts: () => startAccountWatchers(channelDeps),
   };
   return { app, database, auth, masterKey, bus, secretsKey, connectorJobs };
 }

@@ -54,6 +54,15 @@ export interface InboundPart<Settings, Credentials> {
    * deduplicates on — stores them twice.
    */
   poll(account: ConnectedAccount<Settings, Credentials>, cursor: unknown): Promise<InboundBatch>;
+  /**
+   * Optional push: keeps a connection open (IMAP IDLE, a stream) and calls `onActivity` when the
+   * network says something arrived; the caller then polls at once. Polling at the interval goes on
+   * beside it, so a watch that breaks loses nothing. `onError` reports a broken watch (it is retried).
+   */
+  watch?(
+    account: ConnectedAccount<Settings, Credentials>,
+    handlers: { onActivity(): void; onError(error: unknown): void },
+  ): Promise<{ stop(): Promise<void> }>;
 }
 
 export interface InboundBatch {
@@ -63,6 +72,8 @@ export interface InboundBatch {
   messages: InboundMessage[];
   cursor: unknown;
   rateLimit?: RateLimitState;
+  /** More is waiting beyond this batch: poll again right away instead of after the interval. */
+  pollAgainSoon?: boolean;
 }
 
 /** A customer's message to the organization (a mention of the account, a direct message, a webhook call). */
@@ -78,6 +89,24 @@ export interface InboundMessage {
   sentAt: Date;
   /** Everyone can read it; omitted: public unless the channel is private. */
   isPublic?: boolean;
+  /** The conversation's subject when the network has one (e-mail); default: the text's start. */
+  subject?: string;
+  /**
+   * Further ids of the thread it belongs to (an e-mail's References): when none of
+   * `parentExternalId` is stored, the newest of these that is continues its conversation.
+   */
+  threadExternalIds?: string[];
+  /** Files that came with it (e-mail attachments), within the connector's size limits. */
+  attachments?: InboundAttachment[];
+}
+
+export interface InboundAttachment {
+  fileName: string;
+  contentType: string;
+  sizeBytes: number;
+  /** The file; omitted when it was over the size limit (then `skippedReason` says so). */
+  content?: Buffer;
+  skippedReason?: string;
 }
 
 export interface RateLimitState {
@@ -110,6 +139,10 @@ export interface OutgoingReply {
    * was online); `smtp` is the organization's server, null when none is set up.
    */
   emailFollowUp?: EmailFollowUp;
+  /** The conversation's subject (e-mail: "Re: …"). */
+  subject?: string;
+  /** The network ids of the conversation's earlier messages, oldest first (e-mail: References). */
+  threadExternalIds?: string[];
 }
 
 export interface EmailFollowUp {

@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { contact, socialIdentity } from "../../src/modules/contacts/schema.js";
-import { channel, conversation, message } from "../../src/modules/conversations/schema.js";
+import { channel, conversation, message, messageAttachment } from "../../src/modules/conversations/schema.js";
 import { saveAlertRule } from "../../src/modules/listening/alerts/alertRules.js";
 import {
   alert,
@@ -59,7 +59,7 @@ async function scanEveryTable(needles: string[], idNeedles: string[]) {
     sql`select c.table_name, c.column_name, c.data_type from information_schema.columns c
         join information_schema.tables tb on tb.table_schema = c.table_schema and tb.table_name = c.table_name
         where c.table_schema = 'public' and tb.table_type = 'BASE TABLE'
-          and c.data_type in ('text', 'character varying', 'character', 'jsonb', 'json', 'ARRAY', 'tsvector', 'uuid', 'USER-DEFINED')`,
+          and c.data_type in ('text', 'character varying', 'character', 'jsonb', 'json', 'ARRAY', 'tsvector', 'uuid', 'USER-DEFINED', 'bytea')`,
   );
   const found: string[] = [];
   for (const col of columns) {
@@ -67,7 +67,10 @@ async function scanEveryTable(needles: string[], idNeedles: string[]) {
     for (const needle of values) {
       const rows = await sqlRows<{ n: number }>(
         t.db,
-        sql`select count(*)::int as n from ${sql.identifier(col.table_name)} where ${sql.identifier(col.column_name)}::text ilike ${`%${needle}%`}`,
+        col.data_type === "bytea"
+          ? // Stored files (attachments) are searched as the bytes they hold.
+            sql`select count(*)::int as n from ${sql.identifier(col.table_name)} where encode(${sql.identifier(col.column_name)}, 'escape') ilike ${`%${needle}%`}`
+          : sql`select count(*)::int as n from ${sql.identifier(col.table_name)} where ${sql.identifier(col.column_name)}::text ilike ${`%${needle}%`}`,
       );
       if (rows[0]!.n > 0) found.push(`${col.table_name}.${col.column_name} holds "${needle}"`);
     }
@@ -210,22 +213,34 @@ describe(`erasure of one person (${testBackend})`, () => {
         subject: "Kundennummer KX-99817",
       })
       .returning();
-    await t.db.insert(message).values([
-      {
-        organizationId: orgId,
-        conversationId: talk!.id,
-        direction: "incoming",
-        authorName: person.name,
-        body: person.messageText,
-      },
-      {
-        organizationId: orgId,
-        conversationId: talk!.id,
-        direction: "outgoing",
-        authorName: "Service",
-        body: `Hallo ${person.name}!`,
-      },
-    ]);
+    const [incoming] = await t.db
+      .insert(message)
+      .values([
+        {
+          organizationId: orgId,
+          conversationId: talk!.id,
+          direction: "incoming",
+          authorName: person.name,
+          body: person.messageText,
+        },
+        {
+          organizationId: orgId,
+          conversationId: talk!.id,
+          direction: "outgoing",
+          authorName: "Service",
+          body: `Hallo ${person.name}!`,
+        },
+      ])
+      .returning();
+    // A file the person sent (an e-mail attachment): its name and content are personal too.
+    await t.db.insert(messageAttachment).values({
+      organizationId: orgId,
+      messageId: incoming!.id,
+      fileName: "Zaunkoenig-Fahrkarte.pdf",
+      contentType: "application/pdf",
+      sizeBytes: 20,
+      content: Buffer.from("KX-99817 Fahrkarte"),
+    });
     // Consent history through the API: given, withdrawn, and given by an agent with evidence.
     const consent = (purpose: string, body: object) =>
       api("PUT", `/api/v1/contacts/${subject!.id}/consents/${purpose}`, body);
@@ -313,6 +328,7 @@ describe(`erasure of one person (${testBackend})`, () => {
           mention: 2,
           conversation: 1,
           message: 2,
+          message_attachment: 1,
           consent_record: 3,
         },
       },

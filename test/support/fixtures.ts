@@ -3,7 +3,7 @@ import { connectors } from "../../src/connectors/registry.js";
 import { createChannelAccount } from "../../src/modules/channels/channelAccounts.js";
 import { contact, socialIdentity } from "../../src/modules/contacts/schema.js";
 import { createCannedResponse } from "../../src/modules/conversations/cannedResponses.js";
-import { channel, conversation } from "../../src/modules/conversations/schema.js";
+import { channel, conversation, message, messageAttachment } from "../../src/modules/conversations/schema.js";
 import { loadDemoData } from "../../src/modules/demo/demoLoader.js";
 import { saveAlertRule } from "../../src/modules/listening/alerts/alertRules.js";
 import { createQuery } from "../../src/modules/listening/queries.js";
@@ -188,6 +188,27 @@ export async function createPopulatedOrganization(t: TestApp, name: string) {
     },
   );
   const privacyRequest = await openPrivacyRequest(t.db, ctx, { type: "export", contactId: aContact!.id });
+  const [withFile] = await t.db
+    .insert(message)
+    .values({
+      organizationId: owner.organizationId,
+      conversationId: aConversation!.id,
+      direction: "incoming",
+      authorName: "Kim <kim@kunde.test>",
+      body: "Anbei die Fahrkarte.",
+    })
+    .returning();
+  const [attachment] = await t.db
+    .insert(messageAttachment)
+    .values({
+      organizationId: owner.organizationId,
+      messageId: withFile!.id,
+      fileName: "fahrkarte.pdf",
+      contentType: "application/pdf",
+      sizeBytes: 4,
+      content: Buffer.from("%PDF"),
+    })
+    .returning();
   return {
     owner,
     agent,
@@ -212,9 +233,8 @@ export async function createPopulatedOrganization(t: TestApp, name: string) {
       slaPolicyId: policy.id,
       notificationId: ownNotification!.id,
       channelAccountId: channelAccount.id,
-      // No file was sent in the fixture's chat: the access suites only need the route's checks.
-      attachmentId: "00000000-0000-4000-8000-00000000a77a",
       requestId: privacyRequest.id,
+      attachmentId: attachment!.id,
       // A purpose no list answer contains (every fixture value is checked as a possible leak).
       purpose: "audience_matching",
       token: invitation.token,

@@ -1,4 +1,4 @@
-import { and, eq, inArray, lte } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, lte, or } from "drizzle-orm";
 import { ConnectorError, describeError } from "../../connectors/connector.js";
 import type { NormalizedPost } from "../../platform/posts/normalizedPost.js";
 import type { InboxDeps } from "../conversations/workflow.js";
@@ -42,7 +42,7 @@ export async function pollDueAccounts(deps: PollDeps, props: { limit?: number; c
     if (due.length === 0) return [];
     await tx
       .update(channelAccount)
-      .set({ nextPollAt: new Date(now.getTime() + leaseMs) })
+      .set({ nextPollAt: new Date(now.getTime() + leaseMs), pollingUntil: new Date(now.getTime() + leaseMs) })
       .where(
         inArray(
           channelAccount.id,
@@ -60,7 +60,10 @@ export async function pollDueAccounts(deps: PollDeps, props: { limit?: number; c
     const resetAt = row.rateLimit?.resetAt ? new Date(row.rateLimit.resetAt) : undefined;
     if (row.rateLimit?.remaining === 0 && resetAt && resetAt > now) {
       // The network said no more until then: wait for it instead of being refused.
-      await deps.db.update(channelAccount).set({ nextPollAt: resetAt }).where(eq(channelAccount.id, row.id));
+      await deps.db
+        .update(channelAccount)
+        .set({ nextPollAt: resetAt, pollingUntil: null })
+        .where(eq(channelAccount.id, row.id));
       continue;
     }
     try {
@@ -80,7 +83,8 @@ export async function pollDueAccounts(deps: PollDeps, props: { limit?: number; c
           health: "healthy",
           lastError: null,
           lastCheckedAt: deps.clock.now(),
-          nextPollAt: new Date(now.getTime() + interval),
+          nextPollAt: batch.pollAgainSoon ? now : new Date(now.getTime() + interval),
+          pollingUntil: null,
         })
         .where(eq(channelAccount.id, row.id));
       results.push({ channelId: row.channelId, ...outcome });
@@ -91,10 +95,30 @@ export async function pollDueAccounts(deps: PollDeps, props: { limit?: number; c
         error instanceof ConnectorError && error.retryAfterMs !== undefined ? error.retryAfterMs : interval;
       await deps.db
         .update(channelAccount)
-        .set({ nextPollAt: new Date(now.getTime() + Math.max(wait, 1_000)) })
+        .set({ nextPollAt: new Date(now.getTime() + Math.max(wait, 1_000)), pollingUntil: null })
         .where(eq(channelAccount.id, row.id));
       results.push({ channelId: row.channelId, received: 0, posts: 0, error: reason });
     }
   }
   return results;
+}
+
+/**
+ * A push from the network (IMAP IDLE) says something arrived: the account's next poll is moved to
+ * now. Returns false while a poll holds the account (its lease); the caller tries again shortly, so
+ * two polls of one account never run at once.
+ */
+export async function wakeAccount(deps: Pick<PollDeps, "db" | "clock">, channelId: string): Promise<boolean> {
+  const now = deps.clock.now();
+  const woken = await deps.db
+    .update(channelAccount)
+    .set({ nextPollAt: now })
+    .where(
+      and(
+        eq(channelAccount.channelId, channelId),
+        or(isNull(channelAccount.pollingUntil), lt(channelAccount.pollingUntil, now)),
+      ),
+    )
+    .returning({ id: channelAccount.id });
+  return woken.length > 0;
 }

@@ -35,6 +35,8 @@ export const channelAccount = pgTable(
     rateLimit: jsonb("rate_limit").$type<{ limit?: number; remaining?: number; resetAt?: string }>(),
     /** The connector's inbound position (since_id, ETag, seen ids …). */
     cursor: jsonb("cursor"),
+    /** While a poll runs: the end of its lease (a push wake-up waits for it, so polls never overlap). */
+    pollingUntil: timestamp("polling_until", { withTimezone: true }),
     /** When the inbound poller looks next. */
     nextPollAt: timestamp("next_poll_at", { withTimezone: true }).notNull().defaultNow(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

@@ -64,7 +64,8 @@ export async function erasePerson(db: Db, ctx: OrgContext, props: ErasePersonPro
     if (records.deadLetters.length > 0)
       await tx.delete(deadLetter).where(inArray(deadLetter.id, ids(records.deadLetters)));
     if (mentionIds.size > 0) await tx.delete(mention).where(inArray(mention.id, [...mentionIds]));
-    // Messages, service-level breaches and conversation notifications go with their conversation.
+    // Messages with their attachments, service-level breaches and conversation notifications go
+    // with their conversation.
     if (records.conversations.length > 0)
       await tx.delete(conversation).where(inArray(conversation.id, ids(records.conversations)));
     // Author rollups and enrichment go with the identities; consent history with the contact.
@@ -101,6 +102,7 @@ export async function erasePerson(db: Db, ctx: OrgContext, props: ErasePersonPro
         consent_record: ids(records.consents),
         conversation: ids(records.conversations),
         message: ids(records.messages),
+        message_attachment: ids(records.attachments),
         mention: [...mentionIds],
         alert: ids(records.alerts),
         notification: ids(records.notifications),

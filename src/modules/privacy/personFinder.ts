@@ -2,7 +2,7 @@ import { and, arrayOverlaps, eq, ilike, inArray, or, sql } from "drizzle-orm";
 import { auditLog } from "../../platform/audit/schema.js";
 import type { DbOrTx } from "../../platform/db/client.js";
 import { socialIdentity } from "../contacts/schema.js";
-import { conversation, message } from "../conversations/schema.js";
+import { conversation, message, messageAttachment } from "../conversations/schema.js";
 import { alert, authorRollup, deadLetter, mention } from "../listening/schema.js";
 import { notification } from "../notifications/schema.js";
 import { webchatSession } from "../webchat/schema.js";
@@ -40,6 +40,15 @@ export async function findPerson(db: DbOrTx, organizationId: string, contactId: 
       and(
         eq(message.organizationId, organizationId),
         inArray(message.conversationId, orNone(conversationIds)),
+      ),
+    );
+  const attachments = await db
+    .select()
+    .from(messageAttachment)
+    .where(
+      and(
+        eq(messageAttachment.organizationId, organizationId),
+        inArray(messageAttachment.messageId, orNone(messages.map((m) => m.id))),
       ),
     );
   const mentions = await db
@@ -146,6 +155,7 @@ export async function findPerson(db: DbOrTx, organizationId: string, contactId: 
     consents,
     conversations,
     messages,
+    attachments,
     mentions,
     alerts,
     notifications,

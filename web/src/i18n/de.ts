@@ -72,6 +72,8 @@ export const de: Messages = {
     messages: "Nachrichten",
     noMessages: "Diese Konversation hat noch keine Nachrichten.",
     note: "Interne Notiz",
+    attachments: "Anhänge",
+    attachmentNotKept: "{{name}} – nicht gespeichert: {{reason}}",
     openContact: "Kontakt öffnen",
     channel: "Kanal",
     language: "Sprache",

@@ -70,6 +70,8 @@ export const en = {
     messages: "Messages",
     noMessages: "This conversation has no messages yet.",
     note: "Internal note",
+    attachments: "Attachments",
+    attachmentNotKept: "{{name}} — not kept: {{reason}}",
     openContact: "Open contact",
     channel: "Channel",
     language: "Language",

@@ -1,5 +1,13 @@
-import { Avatar, Center, Group, Stack, Text, Title, Tooltip } from "@mantine/core";
-import { IconArrowLeft, IconFlag, IconLock, IconMessages, IconNote, IconWorld } from "@tabler/icons-react";
+import { Anchor, Avatar, Center, Group, Stack, Text, Title, Tooltip } from "@mantine/core";
+import {
+  IconArrowLeft,
+  IconFlag,
+  IconLock,
+  IconMessages,
+  IconNote,
+  IconPaperclip,
+  IconWorld,
+} from "@tabler/icons-react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useParams, useSearch } from "@tanstack/react-router";
 import { useEffect, useRef, useState } from "react";
@@ -193,7 +201,7 @@ function ConversationContent({ conversation }: { conversation: ConversationDetai
         ) : (
           <ol className="messages">
             {conversation.messages.map((message) => (
-              <MessageItem key={message.id} message={message} />
+              <MessageItem key={message.id} message={message} conversationId={conversation.id} />
             ))}
           </ol>
         )}
@@ -203,7 +211,7 @@ function ConversationContent({ conversation }: { conversation: ConversationDetai
   );
 }
 
-function MessageItem({ message }: { message: Message }) {
+function MessageItem({ message, conversationId }: { message: Message; conversationId: string }) {
   const { t, i18n } = useTranslation();
   const now = useNow();
   const locale = i18n.resolvedLanguage ?? "en";
@@ -235,7 +243,36 @@ function MessageItem({ message }: { message: Message }) {
         </div>
         {/* Plain text from customers: rendered as text, never as HTML. */}
         <div className="message-body">{message.body}</div>
+        {message.attachments.length > 0 && (
+          <ul className="message-attachments" aria-label={t("inbox.attachments")}>
+            {message.attachments.map((file) => (
+              <li key={file.id}>
+                <IconPaperclip size={13} aria-hidden />
+                {file.skippedReason ? (
+                  <Text size="xs" component="span" c="dimmed">
+                    {t("inbox.attachmentNotKept", { name: file.fileName, reason: file.skippedReason })}
+                  </Text>
+                ) : (
+                  <Anchor
+                    size="xs"
+                    href={`/api/v1/conversations/${conversationId}/attachments/${file.id}`}
+                    download={file.fileName}
+                  >
+                    {file.fileName} ({fileSize(file.sizeBytes, locale)})
+                  </Anchor>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
       </div>
     </li>
   );
+}
+
+function fileSize(bytes: number, locale: string): string {
+  const format = (n: number) => n.toLocaleString(locale, { maximumFractionDigits: 1 });
+  return bytes >= 1024 * 1024
+    ? `${format(bytes / (1024 * 1024))} MB`
+    : `${format(Math.max(1, bytes / 1024))} KB`;
 }
