@@ -104,7 +104,7 @@ async function deliverOne(
     .orderBy(desc(message.sentAt))
     .limit(1);
   try {
-    const sent = await connector.outbound.send(openAccount(deps, account), {
+    const sent = await connector.outbound.send(await openAccount(deps, account), {
       idempotencyKey: reply.idempotencyKey ?? reply.id,
       conversationId: reply.conversationId,
       text: reply.body,
