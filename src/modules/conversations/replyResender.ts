@@ -29,7 +29,7 @@ export async function resendReply(deps: InboxDeps, ctx: OrgContext, props: Resen
           eq(message.id, props.messageId),
         ),
       );
-    if (!reply || reply.direction !== "outgoing") throw new NotFoundError("The reply");
+    if (reply?.direction !== "outgoing") throw new NotFoundError("The reply");
     if (reply.deliveryState !== "failed") {
       throw new ConflictError("Only a reply that failed can be sent again; this one is not failed.");
     }

@@ -1,0 +1,77 @@
+/** English strings of Settings → Channels and of the connectors' fields. German: channels.de.ts. */
+export const channelsEn = {
+  channelSettings: {
+    tab: "Channels",
+    description:
+      "The networks Konversa listens to and answers on. Every account is checked with its network before it is saved; credentials are stored encrypted and never shown again.",
+    connect: "Connect account",
+    connectTitle: "Connect an account",
+    network: "Network",
+    name: "Name in the inbox",
+    nameHint: "Shown on the conversations of this channel.",
+    validate: "Check",
+    validated: "The network accepted the account ({{name}}).",
+    save: "Connect",
+    empty: "No account connected yet.",
+    health: { healthy: "Healthy", failing: "Failing", unknown: "Unknown", paused: "Paused" },
+    lastPoll: "Last poll",
+    lastCheck: "Last check",
+    nextPoll: "Next poll",
+    never: "never",
+    failures_one: "{{count}} failed poll in a row; next attempt later (backoff).",
+    failures_other: "{{count}} failed polls in a row; next attempts further apart (backoff).",
+    rateLimit: "Rate limit",
+    rateLimitValue: "{{remaining}} of {{limit}} requests left",
+    rateLimitReset: "resets {{time}}",
+    check: "Check now",
+    edit: "Edit",
+    editTitle: "Edit {{name}}",
+    rotate: "Renew credentials",
+    rotateTitle: "New credentials for {{name}}",
+    rotateHint: "The new credentials are checked with the network, then they replace the old ones.",
+    noCredentials: "This connector has no credentials.",
+    pause: "Pause",
+    resume: "Resume",
+    remove: "Disconnect",
+    removeTitle: "Disconnect account",
+    removeConfirm:
+      "Disconnect „{{name}}“? Its credentials are deleted; the channel's conversations stay in the inbox.",
+    saveChanges: "Save",
+    actions: "Actions for {{name}}",
+    accounts: "Connected accounts",
+    listHint: "One entry per line or separated by commas.",
+    hosts: {
+      title: "Allowed private hosts",
+      description:
+        "Feeds, reply webhooks and instances on private or local addresses (an intranet blog, a self-hosted server) are refused, to protect the internal network. Hosts listed here are allowed for every channel of the organization. Changes are recorded in the audit log.",
+      host: "Host name or address",
+      hostHint: "Without scheme, port or path, e.g. intranet.example or 10.0.0.5",
+      add: "Allow",
+      empty: "No private host allowed.",
+      remove: "Remove",
+      removeConfirm: "No longer allow {{host}}? Channels that need it will fail.",
+    },
+  },
+  connectors: {
+    log: {},
+    webhook: {
+      replyUrl: "Reply URL",
+      allowHosts: "Allowed private hosts (this channel)",
+      secret: "Signing secret",
+    },
+    rss: {
+      url: "Feed URL",
+      intervalMinutes: "Poll interval (minutes)",
+      allowHosts: "Allowed private hosts (this feed)",
+    },
+    mastodon: {
+      instanceUrl: "Instance URL",
+      hashtags: "Hashtags to listen to",
+      intervalSeconds: "Poll interval (seconds)",
+      allowHosts: "Allowed private hosts (this account)",
+      accessToken: "Access token",
+    },
+  },
+};
+
+export type ChannelsMessages = typeof channelsEn;
