@@ -1,6 +1,14 @@
-import { Avatar, Center, Group, Stack, Text, Title, Tooltip } from "@mantine/core";
-import { IconArrowLeft, IconFlag, IconLock, IconMessages, IconNote, IconWorld } from "@tabler/icons-react";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { Avatar, Button, Center, Group, Stack, Text, Title, Tooltip } from "@mantine/core";
+import {
+  IconArrowLeft,
+  IconFlag,
+  IconLock,
+  IconMessages,
+  IconNote,
+  IconRefresh,
+  IconWorld,
+} from "@tabler/icons-react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useParams, useSearch } from "@tanstack/react-router";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -193,7 +201,12 @@ function ConversationContent({ conversation }: { conversation: ConversationDetai
         ) : (
           <ol className="messages">
             {conversation.messages.map((message) => (
-              <MessageItem key={message.id} message={message} />
+              <MessageItem
+                key={message.id}
+                message={message}
+                conversationId={conversation.id}
+                canWork={canWork}
+              />
             ))}
           </ol>
         )}
@@ -203,7 +216,15 @@ function ConversationContent({ conversation }: { conversation: ConversationDetai
   );
 }
 
-function MessageItem({ message }: { message: Message }) {
+function MessageItem({
+  message,
+  conversationId,
+  canWork,
+}: {
+  message: Message;
+  conversationId: string;
+  canWork: boolean;
+}) {
   const { t, i18n } = useTranslation();
   const now = useNow();
   const locale = i18n.resolvedLanguage ?? "en";
@@ -235,7 +256,51 @@ function MessageItem({ message }: { message: Message }) {
         </div>
         {/* Plain text from customers: rendered as text, never as HTML. */}
         <div className="message-body">{message.body}</div>
+        {message.direction === "outgoing" && message.deliveryError && message.deliveryState !== "sent" && (
+          <DeliveryProblem message={message} conversationId={conversationId} canWork={canWork} />
+        )}
       </div>
     </li>
+  );
+}
+
+/** Why a reply has not reached the network (its own words), and — once it failed — a way to send it again. */
+function DeliveryProblem({
+  message,
+  conversationId,
+  canWork,
+}: {
+  message: Message;
+  conversationId: string;
+  canWork: boolean;
+}) {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const resend = useMutation({
+    mutationFn: () => inboxWrites.resend(conversationId, message.id),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ["conversation", conversationId] }),
+  });
+  const failed = message.deliveryState === "failed";
+  return (
+    <div className="delivery-problem" data-state={message.deliveryState ?? undefined}>
+      <Text size="xs" c={failed ? "red.8" : "orange.8"} className="delivery-reason">
+        {failed
+          ? t("work.delivery.failedReason", { reason: message.deliveryError })
+          : t("work.delivery.retrying", { reason: message.deliveryError })}
+      </Text>
+      {failed && canWork && (
+        <Button
+          size="compact-xs"
+          variant="light"
+          color="red"
+          leftSection={<IconRefresh size={12} />}
+          loading={resend.isPending}
+          onClick={() => resend.mutate()}
+        >
+          {t("work.delivery.resend")}
+        </Button>
+      )}
+      {resend.error && <ErrorAlert error={resend.error} />}
+    </div>
   );
 }
