@@ -21,6 +21,7 @@ const firstToken = "e2e-mastodon-token-1";
 const secondToken = "e2e-mastodon-token-2";
 const marker = `M${Date.now().toString(36)}`;
 const peerError = "mastodon answered 401: The access token is invalid";
+const accountName = `Mastodon Support ${marker}`;
 
 let konversa: Running | undefined;
 let browser: Browser | undefined;
@@ -29,7 +30,7 @@ let origin: string;
 let fake: Awaited<ReturnType<typeof startFakeMastodon>>;
 const pageErrors: string[] = [];
 
-const card = () => page.getByRole("listitem", { name: "Mastodon Support" });
+const card = () => page.getByRole("listitem", { name: accountName });
 const health = (state: string) => card().locator(`[data-health="${state}"]`);
 const messages = () => page.getByRole("region", { name: "Nachrichten" }).getByRole("listitem");
 
@@ -69,11 +70,12 @@ beforeAll(async () => {
   // Waiting at the instance before the account is connected: a mention with markup in it, and a
   // hashtag post that the demo's "Nordbahn" query picks up as a mention.
   fake.mention({
-    from: fakeAccount("ana"),
+    // Status URIs carry the author's name: unique per run, so a reused instance does not deduplicate them.
+    from: fakeAccount(`ana${marker.toLowerCase()}`),
     content: `<p>@nordbahn Zug fällt aus <img src="x" onerror="window.__xss=1"><script>window.__xss=2</script> ${marker}</p>`,
   });
   fake.tagged("nordbahn", {
-    from: fakeAccount("ben"),
+    from: fakeAccount(`ben${marker.toLowerCase()}`),
     content: `<p>#Nordbahn <b>pünktlich</b><img src="x" onerror="window.__xss=3"> ${marker}-tag</p>`,
   });
 }, 180_000);
@@ -98,12 +100,12 @@ describe("Settings → Channels", () => {
 
     await page.getByRole("button", { name: "Konto verbinden" }).click();
     const dialog = page.getByRole("dialog", { name: "Konto verbinden" });
-    await dialog.getByRole("textbox", { name: /^Netzwerk/ }).click();
+    await dialog.getByRole("combobox", { name: /^Netzwerk/ }).click();
     await dialog.getByRole("option", { name: "Mastodon" }).click();
     // The fields come from the server's description of the connector.
-    await dialog.getByRole("textbox", { name: /^Name im Posteingang/ }).fill("Mastodon Support");
+    await dialog.getByRole("textbox", { name: /^Name im Posteingang/ }).fill(accountName);
     await dialog.getByRole("textbox", { name: /^Instanz-URL/ }).fill(fake.origin);
-    const hashtags = dialog.getByRole("textbox", { name: /^Hashtags zum Mithören/ });
+    const hashtags = dialog.getByRole("combobox", { name: /^Hashtags zum Mithören/ });
     await hashtags.fill("nordbahn");
     await hashtags.press("Enter");
     await dialog.getByLabel(/^Zugriffstoken/).fill("a-wrong-token");
@@ -167,7 +169,7 @@ describe("Settings → Channels", () => {
       failureCount: number;
       nextPollAt: string;
     }>;
-    const account = accounts.find((a) => a.name === "Mastodon Support")!;
+    const account = accounts.find((a) => a.name === accountName)!;
     expect(account.failureCount).toBe(1);
     expect(new Date(account.nextPollAt).getTime()).toBeGreaterThan(Date.now() + 30_000);
   });
@@ -178,7 +180,7 @@ describe("Settings → Channels", () => {
     await editor.fill(`Wir kümmern uns ${marker}-reply`);
     await page.getByRole("button", { name: "Senden" }).click();
     const reply = messages().filter({ hasText: `${marker}-reply` });
-    await reply.getByText("Fehlgeschlagen").waitFor({ timeout: 20_000 });
+    await reply.getByText("Fehlgeschlagen", { exact: true }).waitFor({ timeout: 20_000 });
     await reply.getByText(`Nicht gesendet: ${peerError}`).waitFor();
     await screenshot(page, "inbox-reply-failed");
 
@@ -198,8 +200,14 @@ describe("Settings → Channels", () => {
       .click();
     await messages()
       .filter({ hasText: `${marker}-reply` })
-      .getByText("Gesendet")
+      .getByText("Gesendet", { exact: true })
       .waitFor({ timeout: 20_000 });
+    expect(
+      await messages()
+        .filter({ hasText: `${marker}-reply` })
+        .getByText(/Nicht gesendet/)
+        .count(),
+    ).toBe(0);
     expect(fake.posted.length).toBe(posted + 1);
     expect(String(fake.posted.at(-1)!.body.status)).toContain(`${marker}-reply`);
   });
@@ -256,12 +264,16 @@ describe("markup from outside is shown as text", () => {
       headers: { origin },
     });
     expect(accepted.status(), await accepted.text()).toBeLessThan(300);
-    await page.goto(`${origin}/listening/mentions`);
+    // The demo keeps streaming posts: search for ours.
     const list = page.getByRole("list", { name: "Erwähnungen" });
-    await list.getByText(`${marker}-tag`, { exact: false }).waitFor({ timeout: 20_000 });
-    await list.getByText(`${marker}-raw`, { exact: false }).waitFor({ timeout: 20_000 });
+    for (const suffix of ["tag", "raw"]) {
+      await page.goto(`${origin}/listening/mentions?q=${encodeURIComponent(`${marker}-${suffix}`)}`);
+      await list.getByText(`${marker}-${suffix}`, { exact: false }).waitFor({ timeout: 20_000 });
+    }
     const rawCard = list.locator(".mention-text", { hasText: `${marker}-raw` });
     expect(await rawCard.textContent()).toBe(raw);
+    await noInjectedMarkup();
+    await page.goto(`${origin}/listening/mentions?q=${encodeURIComponent(`${marker}-tag`)}`);
     const tagCard = list.locator(".mention-text", { hasText: `${marker}-tag` });
     expect(await tagCard.textContent()).toBe(`#Nordbahn pünktlich ${marker}-tag`);
     await noInjectedMarkup();

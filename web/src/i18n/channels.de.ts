@@ -60,11 +60,19 @@ export const channelsDe: ChannelsMessages = {
       replyUrl: "Antwort-URL",
       allowHosts: "Erlaubte private Hosts (dieser Kanal)",
       secret: "Signaturgeheimnis",
+      replyUrlHint: "Wohin Antworten signiert gesendet werden; leer lassen, um nur zu empfangen.",
+      allowHostsHint:
+        "Private Hosts, die die Antwort-URL erreichen darf (die Liste der Organisation unten gilt zusätzlich).",
+      secretHint: "Gemeinsames Geheimnis für die HMAC-SHA256-Signaturen, mindestens 16 Zeichen.",
     },
     rss: {
       url: "Feed-URL",
       intervalMinutes: "Abrufintervall (Minuten)",
       allowHosts: "Erlaubte private Hosts (dieser Feed)",
+      urlHint: "Adresse des RSS-, Atom- oder JSON-Feeds.",
+      intervalMinutesHint: "Minuten zwischen zwei Abrufen (1–1440, Standard 15).",
+      allowHostsHint:
+        "Private Hosts, die dieser Feed erreichen darf (die Liste der Organisation unten gilt zusätzlich).",
     },
     mastodon: {
       instanceUrl: "Instanz-URL",
@@ -72,6 +80,12 @@ export const channelsDe: ChannelsMessages = {
       intervalSeconds: "Abrufintervall (Sekunden)",
       allowHosts: "Erlaubte private Hosts (dieses Konto)",
       accessToken: "Zugriffstoken",
+      instanceUrlHint: "Die Instanz, z. B. https://mastodon.social",
+      hashtagsHint: "Ohne #; ihre öffentlichen Beiträge werden zu Erwähnungen.",
+      intervalSecondsHint: "Sekunden zwischen zwei Abrufen (30–3600, Standard 60).",
+      allowHostsHint:
+        "Private Hosts, die dieses Konto erreichen darf (die Liste der Organisation unten gilt zusätzlich).",
+      accessTokenHint: "Berechtigungen read:accounts read:notifications read:statuses write:statuses.",
     },
   },
 };

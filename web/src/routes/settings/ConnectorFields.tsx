@@ -32,9 +32,11 @@ export function ConnectorFields({
     <Stack gap="sm">
       {fields.map((field) => {
         const label = i18n.exists(field.labelKey) ? t(field.labelKey as never) : field.label;
+        const hintKey = `${field.labelKey}Hint`;
+        const description = i18n.exists(hintKey) ? t(hintKey as never) : field.description;
         const common = {
           label,
-          description: field.description,
+          description,
           required: field.required,
           name: `${field.group}.${field.name}`,
         };
@@ -70,7 +72,7 @@ export function ConnectorFields({
               <Switch
                 key={field.name}
                 label={label}
-                description={field.description}
+                description={description}
                 name={common.name}
                 checked={typeof value === "boolean" ? value : field.default === true}
                 onChange={(event) => set(field.name, event.currentTarget.checked)}
@@ -81,7 +83,7 @@ export function ConnectorFields({
               <TagsInput
                 key={field.name}
                 {...common}
-                description={field.description ?? t("channelSettings.listHint")}
+                description={description ?? t("channelSettings.listHint")}
                 splitChars={[",", " ", "\n"]}
                 acceptValueOnBlur
                 clearable
