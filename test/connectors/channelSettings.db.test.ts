@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pollBackoffMs } from "../../src/modules/channels/channelPoller.js";
@@ -9,6 +12,9 @@ import { manualClock } from "../../src/platform/clock.js";
 import { createPerson, createTestApp, type TestApp } from "../support/app.js";
 import { testBackend } from "../support/database.js";
 import { fakeAccount, startFakeMastodon } from "../support/fakeMastodon.js";
+import { startHttpPeer } from "../support/httpPeer.js";
+
+const rss = readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "feeds/rss.xml"), "utf8");
 
 /*
  * Settings → Channels through the API: the field descriptions the connect form is built from, the
@@ -193,9 +199,9 @@ describe(`Settings → Channels API (${testBackend})`, () => {
     fake.acceptToken("channels-token-2");
     const start = clock.now().getTime();
     const before = fake.received.length;
-    // A day of the connector loop (every 2 seconds it would be 43,200 runs); five minutes a step.
-    for (let minute = 0; minute < 24 * 60; minute += 5) {
-      clock.advance(5 * 60_000);
+    // A day of the connector loop (every 2 seconds it would be 43,200 runs); ten minutes a step.
+    for (let minute = 0; minute < 24 * 60; minute += 10) {
+      clock.advance(10 * 60_000);
       await t.connectorJobs.pollAccounts({ channelId });
     }
     const attempts = fake.received.slice(before).length;
@@ -301,6 +307,33 @@ describe(`Settings → Channels API (${testBackend})`, () => {
     expect(sent!.deliveryState).toBe("sent");
     expect(fake.posted.at(-1)!.body.status).toContain("Ersatzverkehr ab 10 Uhr.");
     expect(await audited("conversation.reply_resent")).toHaveLength(1);
+  });
+
+  it("a feed's poll interval is edited in its settings and the poller keeps to it", async () => {
+    const feedServer = await startHttpPeer((_request, response) => {
+      response.writeHead(200, { "content-type": "application/rss+xml" }).end(rss);
+    });
+    try {
+      const created = await call("POST", "/api/v1/settings/channel-accounts", {
+        network: "rss",
+        name: "Blog",
+        settings: { url: `${feedServer.origin}/rss.xml` },
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      const feed = created.json() as Account;
+      expect(feed.settings.intervalMinutes).toBe(15);
+      const changed = await call("PATCH", `/api/v1/settings/channel-accounts/${feed.id}`, {
+        settings: { url: `${feedServer.origin}/rss.xml`, intervalMinutes: 45 },
+      });
+      expect(changed.statusCode, changed.body).toBe(200);
+      expect(changed.json().settings.intervalMinutes).toBe(45);
+      const before = clock.now().getTime();
+      await t.connectorJobs.pollAccounts({ channelId: feed.channelId });
+      const [row] = await t.db.select().from(channelAccount).where(eq(channelAccount.id, feed.id));
+      expect(row!.nextPollAt.getTime() - before).toBe(45 * 60_000);
+    } finally {
+      await feedServer.close();
+    }
   });
 
   it("removing an allowed host is audited, and the guard refuses the instance again", async () => {
