@@ -259,12 +259,7 @@ export async function updateChannelAccount(
         .update(channelAccount)
         .set({
           settings: checked.settings as Record<string, unknown>,
-          displayName: checked.displayName ?? row.displayName,
-          health: "healthy",
-          lastError: null,
-          lastCheckedAt: now,
-          failureCount: 0,
-          nextPollAt: now,
+          ...workingAgain(now, checked.displayName ?? row.displayName),
         })
         .where(eq(channelAccount.id, row.id));
     }
@@ -276,6 +271,18 @@ export async function updateChannelAccount(
     });
   });
   return presentOne(deps.db, row.id);
+}
+
+/** The network just accepted the account: healthy, no backoff, polled right away. */
+function workingAgain(now: Date, displayName: string | null) {
+  return {
+    displayName,
+    health: "healthy" as const,
+    lastError: null,
+    lastCheckedAt: now,
+    failureCount: 0,
+    nextPollAt: now,
+  };
 }
 
 /**
@@ -301,12 +308,7 @@ export async function rotateChannelCredentials(
       .update(channelAccount)
       .set({
         credentials: encryptSecret(deps.secretsKey, JSON.stringify(checked.credentials)),
-        displayName: checked.displayName ?? row.displayName,
-        health: "healthy",
-        lastError: null,
-        lastCheckedAt: now,
-        failureCount: 0,
-        nextPollAt: now,
+        ...workingAgain(now, checked.displayName ?? row.displayName),
       })
       .where(eq(channelAccount.id, row.id));
     await recordAudit(tx, ctx, {

@@ -25,7 +25,7 @@ import {
   IconX,
 } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
-import { type FormEvent, useMemo, useState } from "react";
+import { type FormEvent, type ReactNode, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../../api/client.js";
 import { useApiMutation } from "../../api/mutations.js";
@@ -392,17 +392,61 @@ function ConnectDialog({ connectors, onClose }: { connectors: ConnectorInfo[]; o
   );
 }
 
-function EditDialog({
-  account,
-  connector,
+/** A dialog with one form that saves and closes, or shows the server's sentence (the network's refusal). */
+function SaveDialog({
+  title,
   onClose,
+  onSave,
+  saving,
+  error,
+  canSave = true,
+  size,
+  children,
 }: {
-  account: ChannelAccount;
-  connector: ConnectorInfo;
+  title: string;
   onClose: () => void;
+  onSave: () => void;
+  saving: boolean;
+  error: unknown;
+  canSave?: boolean;
+  size?: string;
+  children: ReactNode;
 }) {
   const { t } = useTranslation();
   const fullScreen = useDialogFullScreen();
+  return (
+    <Modal opened onClose={onClose} title={title} fullScreen={fullScreen} size={size}>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          onSave();
+        }}
+      >
+        <Stack gap="sm">
+          {children}
+          {error ? <ErrorAlert error={error} /> : null}
+          <Group justify="flex-end" gap="sm">
+            <Button variant="default" onClick={onClose}>
+              {t("app.cancel")}
+            </Button>
+            <Button type="submit" loading={saving} disabled={!canSave}>
+              {t("channelSettings.saveChanges")}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+interface AccountDialogProps {
+  account: ChannelAccount;
+  connector: ConnectorInfo;
+  onClose: () => void;
+}
+
+function EditDialog({ account, connector, onClose }: AccountDialogProps) {
+  const { t } = useTranslation();
   const fields = connector.fields.filter((f) => f.group === "settings");
   const [name, setName] = useState(account.name);
   const [settings, setSettings] = useState<FieldValues>(() => initialValues(fields, account.settings));
@@ -415,54 +459,29 @@ function EditDialog({
     [accountsKey, ["channels"]],
   );
   return (
-    <Modal
-      opened
-      onClose={onClose}
+    <SaveDialog
       title={t("channelSettings.editTitle", { name: account.name })}
-      fullScreen={fullScreen}
       size="lg"
+      onClose={onClose}
+      onSave={() => save.mutate(undefined, { onSuccess: onClose })}
+      saving={save.isPending}
+      error={save.error}
+      canSave={Boolean(name.trim())}
     >
-      <form
-        onSubmit={(event) => {
-          event.preventDefault();
-          save.mutate(undefined, { onSuccess: onClose });
-        }}
-      >
-        <Stack gap="sm">
-          <TextInput
-            label={t("channelSettings.name")}
-            required
-            maxLength={100}
-            value={name}
-            onChange={(event) => setName(event.currentTarget.value)}
-          />
-          <ConnectorFields fields={fields} values={settings} onChange={setSettings} />
-          {save.error && <ErrorAlert error={save.error} />}
-          <Group justify="flex-end" gap="sm">
-            <Button variant="default" onClick={onClose}>
-              {t("app.cancel")}
-            </Button>
-            <Button type="submit" loading={save.isPending} disabled={!name.trim()}>
-              {t("channelSettings.saveChanges")}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+      <TextInput
+        label={t("channelSettings.name")}
+        required
+        maxLength={100}
+        value={name}
+        onChange={(event) => setName(event.currentTarget.value)}
+      />
+      <ConnectorFields fields={fields} values={settings} onChange={setSettings} />
+    </SaveDialog>
   );
 }
 
-function RotateDialog({
-  account,
-  connector,
-  onClose,
-}: {
-  account: ChannelAccount;
-  connector: ConnectorInfo;
-  onClose: () => void;
-}) {
+function RotateDialog({ account, connector, onClose }: AccountDialogProps) {
   const { t } = useTranslation();
-  const fullScreen = useDialogFullScreen();
   const fields = connector.fields.filter((f) => f.group === "credentials");
   const [credentials, setCredentials] = useState<FieldValues>({});
   const rotate = useApiMutation(
@@ -474,35 +493,18 @@ function RotateDialog({
     [accountsKey],
   );
   return (
-    <Modal
-      opened
-      onClose={onClose}
+    <SaveDialog
       title={t("channelSettings.rotateTitle", { name: account.name })}
-      fullScreen={fullScreen}
+      onClose={onClose}
+      onSave={() => rotate.mutate(undefined, { onSuccess: onClose })}
+      saving={rotate.isPending}
+      error={rotate.error}
     >
-      <form
-        onSubmit={(event) => {
-          event.preventDefault();
-          rotate.mutate(undefined, { onSuccess: onClose });
-        }}
-      >
-        <Stack gap="sm">
-          <Text size="sm" c="dimmed">
-            {t("channelSettings.rotateHint")}
-          </Text>
-          <ConnectorFields fields={fields} values={credentials} onChange={setCredentials} />
-          {rotate.error && <ErrorAlert error={rotate.error} />}
-          <Group justify="flex-end" gap="sm">
-            <Button variant="default" onClick={onClose}>
-              {t("app.cancel")}
-            </Button>
-            <Button type="submit" loading={rotate.isPending}>
-              {t("channelSettings.saveChanges")}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+      <Text size="sm" c="dimmed">
+        {t("channelSettings.rotateHint")}
+      </Text>
+      <ConnectorFields fields={fields} values={credentials} onChange={setCredentials} />
+    </SaveDialog>
   );
 }
 
