@@ -31,6 +31,20 @@ export interface ConnectedAccount<Settings, Credentials> {
   organizationId: string;
   settings: Settings;
   credentials: Credentials;
+  /**
+   * Hosts the organization's admins allowed although they resolve to private addresses (Settings →
+   * Channels); pass them to the SSRF guard with `allowedHostsOf`.
+   */
+  allowedHosts?: readonly string[];
+}
+
+/** The hosts the SSRF guard may reach for this account: its own `allowHosts` setting and the organization's list. */
+export function allowedHostsOf(account: { settings: unknown; allowedHosts?: readonly string[] }): string[] {
+  const own = (account.settings as { allowHosts?: unknown } | null)?.allowHosts;
+  return [
+    ...(Array.isArray(own) ? own.filter((h): h is string => typeof h === "string") : []),
+    ...(account.allowedHosts ?? []),
+  ];
 }
 
 export interface AccountPart<Settings, Credentials> {

@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { connectors } from "../../src/connectors/registry.js";
+import { allowPrivateHost } from "../../src/modules/channels/allowedPrivateHosts.js";
 import { createChannelAccount } from "../../src/modules/channels/channelAccounts.js";
 import { contact, socialIdentity } from "../../src/modules/contacts/schema.js";
 import { createCannedResponse } from "../../src/modules/conversations/cannedResponses.js";
@@ -187,6 +188,20 @@ export async function createPopulatedOrganization(t: TestApp, name: string) {
       credentials: {},
     },
   );
+  const [failedReply] = await t.db
+    .insert(message)
+    .values({
+      organizationId: owner.organizationId,
+      conversationId: aConversation!.id,
+      direction: "outgoing",
+      authorName: "Owner",
+      body: "A reply the network refused",
+      sentAt: new Date(),
+      deliveryState: "failed",
+      deliveryError: "mastodon answered 422: Validation failed",
+    })
+    .returning();
+  const allowedHost = await allowPrivateHost(t.db, ctx, `intranet-${Date.now().toString(36)}.example`);
   const privacyRequest = await openPrivacyRequest(t.db, ctx, { type: "export", contactId: aContact!.id });
   const [withFile] = await t.db
     .insert(message)
@@ -233,6 +248,8 @@ export async function createPopulatedOrganization(t: TestApp, name: string) {
       slaPolicyId: policy.id,
       notificationId: ownNotification!.id,
       channelAccountId: channelAccount.id,
+      allowedHostId: allowedHost.id,
+      messageId: failedReply!.id,
       requestId: privacyRequest.id,
       attachmentId: attachment!.id,
       // A purpose no list answer contains (every fixture value is checked as a possible leak).
@@ -289,6 +306,10 @@ export const sampleBodies: Record<string, unknown> = {
   "POST /api/v1/channels/:channelId/incoming": { authorName: "probe", text: "probe" },
   "POST /api/v1/settings/channel-accounts": { network: "log", name: "Probe" },
   "POST /api/v1/settings/channel-accounts/validate": { network: "log" },
+  "PATCH /api/v1/settings/channel-accounts/:channelAccountId": { name: "Renamed" },
+  "PUT /api/v1/settings/channel-accounts/:channelAccountId/credentials": { credentials: {} },
+  "PUT /api/v1/settings/channel-accounts/:channelAccountId/paused": { paused: true },
+  "POST /api/v1/settings/allowed-private-hosts": { host: "probe.intranet.example" },
   "PUT /api/v1/channels/:channelId/csat": { enabled: false },
   "POST /api/v1/canned-responses": { shortcut: "probe", title: "Probe", body: "Hi" },
   "PATCH /api/v1/canned-responses/:cannedResponseId": { title: "Renamed" },

@@ -232,6 +232,12 @@ const apiTokensRoute = createRoute({
   component: lazyRouteComponent(() => import("./routes/settings/ApiTokensPage.js"), "ApiTokensPage"),
 });
 
+const channelsSettingsRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: "channels",
+  component: lazyRouteComponent(() => import("./routes/settings/ChannelsPage.js"), "ChannelsPage"),
+});
+
 const auditRoute = createRoute({
   getParentRoute: () => settingsRoute,
   path: "audit",
@@ -269,6 +275,7 @@ const routeTree = rootRoute.addChildren([
       departmentsRoute,
       invitationsRoute,
       apiTokensRoute,
+      channelsSettingsRoute,
       auditRoute,
     ]),
   ]),

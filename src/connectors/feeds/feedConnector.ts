@@ -1,16 +1,27 @@
 import { z } from "zod";
 import type { NormalizedPost } from "../../platform/posts/normalizedPost.js";
 import { shorten } from "../../platform/text/plainText.js";
-import { type Connector, ConnectorError, callNetwork, errorFromResponse } from "../connector.js";
+import {
+  allowedHostsOf,
+  type ConnectedAccount,
+  type Connector,
+  ConnectorError,
+  callNetwork,
+  errorFromResponse,
+} from "../connector.js";
 import { type ParsedFeed, readFeed } from "./feedItems.js";
 
 export const feedSettingsSchema = z.object({
   /** The RSS, Atom or JSON Feed document. */
-  url: z.url().max(2048),
+  url: z.url().max(2048).describe("Address of the RSS, Atom or JSON feed"),
   /** How often to look, at least a minute (default 15). */
-  intervalMinutes: z.number().int().min(1).max(1440).default(15),
+  intervalMinutes: z.number().int().min(1).max(1440).default(15).describe("Minutes between two polls"),
   /** Hosts an admin allows although they resolve to private addresses (an intranet blog). */
-  allowHosts: z.array(z.string().trim().min(1).max(253)).max(20).default([]),
+  allowHosts: z
+    .array(z.string().trim().min(1).max(253))
+    .max(20)
+    .default([])
+    .describe("Private hosts this feed may reach (the organization's list applies too)"),
 });
 type Settings = z.infer<typeof feedSettingsSchema>;
 type Credentials = Record<string, never>;
@@ -39,7 +50,7 @@ export const feedConnector: Connector<Settings, Credentials> = {
     settingsSchema: feedSettingsSchema as z.ZodType<Settings>,
     credentialsSchema: z.object({}).strict() as z.ZodType<Credentials>,
     async validate(account) {
-      const feed = await fetchFeed(account.settings, {});
+      const feed = await fetchFeed(account, {});
       if (!feed) throw new ConnectorError("The feed answered 304 without a document.", "permanent");
       return { displayName: feed.parsed.title || new URL(account.settings.url).host };
     },
@@ -48,7 +59,7 @@ export const feedConnector: Connector<Settings, Credentials> = {
     intervalMs: (settings) => settings.intervalMinutes * 60_000,
     async poll(account, stored) {
       const cursor: FeedCursor = { seen: [], ...(stored as FeedCursor | null) };
-      const fetched = await fetchFeed(account.settings, cursor);
+      const fetched = await fetchFeed(account, cursor);
       if (!fetched) return { posts: [], messages: [], cursor };
       const seen = new Set(cursor.seen);
       const posts = feedPosts(fetched.parsed, {
@@ -104,7 +115,8 @@ export function feedPosts(
   return posts;
 }
 
-async function fetchFeed(settings: Settings, cursor: Partial<FeedCursor>) {
+async function fetchFeed(account: ConnectedAccount<Settings, Credentials>, cursor: Partial<FeedCursor>) {
+  const { settings } = account;
   const headers: Record<string, string> = {
     accept:
       "application/rss+xml, application/atom+xml, application/feed+json, application/json, application/xml;q=0.9, */*;q=0.5",
@@ -113,7 +125,7 @@ async function fetchFeed(settings: Settings, cursor: Partial<FeedCursor>) {
   if (cursor.lastModified) headers["if-modified-since"] = cursor.lastModified;
   const response = await callNetwork("feed", settings.url, {
     headers,
-    allowHosts: settings.allowHosts,
+    allowHosts: allowedHostsOf(account),
     ...fetchLimits,
   });
   if (response.status === 304) return undefined;

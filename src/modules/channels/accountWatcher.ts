@@ -89,7 +89,7 @@ export function startAccountWatchers(
         current.starting = true;
         const channelId = row.channelId;
         try {
-          const handle = await deps.connectors[row.network]!.inbound!.watch!(openAccount(deps, row), {
+          const handle = await deps.connectors[row.network]!.inbound!.watch!(await openAccount(deps, row), {
             onActivity: () => {
               void pollNow(channelId).catch((error) => fail(channelId, current, error));
             },

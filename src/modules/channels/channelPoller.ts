@@ -8,6 +8,19 @@ import { channelAccount } from "./schema.js";
 
 /** How long one poll may hold an account before another worker may take it. */
 const leaseMs = 5 * 60_000;
+/** The longest wait after failed polls (unless the account's own interval is longer). */
+const backoffCapMs = 6 * 60 * 60_000;
+
+/**
+ * The wait after the n-th failed poll in a row (1, 2, …): the interval, doubled with each further
+ * failure, capped — a broken credential costs a handful of requests a day, not a crash loop. The
+ * network's Retry-After wins when it asks for longer.
+ */
+export function pollBackoffMs(props: { intervalMs: number; failures: number; retryAfterMs?: number }) {
+  const cap = Math.max(backoffCapMs, props.intervalMs);
+  const doubled = Math.min(cap, props.intervalMs * 2 ** Math.max(0, Math.min(props.failures - 1, 20)));
+  return Math.max(doubled, props.retryAfterMs ?? 0, 1_000);
+}
 
 export type PollDeps = ChannelDeps &
   Pick<InboxDeps, "bus"> & {
@@ -33,6 +46,7 @@ export async function pollDueAccounts(deps: PollDeps, props: { limit?: number; c
         and(
           inArray(channelAccount.network, pollable),
           lte(channelAccount.nextPollAt, now),
+          isNull(channelAccount.pausedAt),
           props.channelId ? eq(channelAccount.channelId, props.channelId) : undefined,
         ),
       )
@@ -55,7 +69,7 @@ export async function pollDueAccounts(deps: PollDeps, props: { limit?: number; c
   for (const row of claimed) {
     const connector = deps.connectors[row.network]!;
     const inbound = connector.inbound!;
-    const account = openAccount(deps, row);
+    const account = await openAccount(deps, row);
     const interval = inbound.intervalMs(account.settings);
     const resetAt = row.rateLimit?.resetAt ? new Date(row.rateLimit.resetAt) : undefined;
     if (row.rateLimit?.remaining === 0 && resetAt && resetAt > now) {
@@ -83,6 +97,8 @@ export async function pollDueAccounts(deps: PollDeps, props: { limit?: number; c
           health: "healthy",
           lastError: null,
           lastCheckedAt: deps.clock.now(),
+          lastPolledAt: deps.clock.now(),
+          failureCount: 0,
           nextPollAt: batch.pollAgainSoon ? now : new Date(now.getTime() + interval),
           pollingUntil: null,
         })
@@ -91,11 +107,20 @@ export async function pollDueAccounts(deps: PollDeps, props: { limit?: number; c
     } catch (error) {
       const reason = describeError(error);
       await recordHealth(deps, row.id, reason);
-      const wait =
-        error instanceof ConnectorError && error.retryAfterMs !== undefined ? error.retryAfterMs : interval;
+      const failures = row.failureCount + 1;
+      const wait = pollBackoffMs({
+        intervalMs: interval,
+        failures,
+        retryAfterMs: error instanceof ConnectorError ? error.retryAfterMs : undefined,
+      });
       await deps.db
         .update(channelAccount)
-        .set({ nextPollAt: new Date(now.getTime() + Math.max(wait, 1_000)), pollingUntil: null })
+        .set({
+          failureCount: failures,
+          lastPolledAt: deps.clock.now(),
+          nextPollAt: new Date(now.getTime() + Math.max(wait, 1_000)),
+          pollingUntil: null,
+        })
         .where(eq(channelAccount.id, row.id));
       results.push({ channelId: row.channelId, received: 0, posts: 0, error: reason });
     }

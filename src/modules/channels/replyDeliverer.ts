@@ -110,7 +110,7 @@ async function deliverOne(
   // A web chat that went on by e-mail (nobody was online) is answered at the visitor's address.
   const emailFollowUp = await emailFollowUpFor(deps, reply.conversationId);
   try {
-    const sent = await connector.outbound.send(openAccount(deps, account), {
+    const sent = await connector.outbound.send(await openAccount(deps, account), {
       idempotencyKey: reply.idempotencyKey ?? reply.id,
       createdAt: reply.sentAt,
       conversationId: reply.conversationId,

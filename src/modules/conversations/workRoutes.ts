@@ -24,6 +24,7 @@ import { writeNote } from "./noteWriter.js";
 import { inspectMessage } from "./personalData.js";
 import { announcePresence, presenceStates } from "./presenceAnnouncer.js";
 import { continuePrivately } from "./privateContinuationStarter.js";
+import { resendReply } from "./replyResender.js";
 import { sendReply } from "./replySender.js";
 import { conversationStatuses, maxPriority, message } from "./schema.js";
 import { findVisibleConversation, type InboxDeps } from "./workflow.js";
@@ -220,6 +221,20 @@ export const conversationWorkRoutes: FastifyPluginAsyncZod<InboxDeps> = async (a
           ...request.body,
         }),
       ),
+  );
+  app.post(
+    "/api/v1/conversations/:conversationId/messages/:messageId/resend",
+    {
+      config: { access: writerRoles },
+      schema: {
+        tags: ["inbox"],
+        summary:
+          "Queue a failed reply again (due now, attempts counted afresh, same idempotency key); 409 unless it failed.",
+        params: conversationParams.extend(idParams("messageId").shape),
+        response: { 200: z.object({ id: z.uuid(), deliveryState: z.literal("queued") }) },
+      },
+    },
+    async (request) => resendReply(deps, orgOf(request), request.params),
   );
   app.post(
     "/api/v1/conversations/:conversationId/pii-check",

@@ -28,6 +28,12 @@ export type AuditEntry = AuditPage["entries"][number];
 export type InvitationLink = InvitationLinkInfo;
 
 export type {
+  AllowedPrivateHost,
+  ChannelAccount,
+  ConnectorFieldInfo,
+  ConnectorInfo,
+} from "../../../src/modules/channels/routes.js";
+export type {
   AlertRule,
   AlertRuleInput,
   DeadLetter,

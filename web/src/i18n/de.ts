@@ -394,6 +394,7 @@ export const de: Messages = {
     departments: "Abteilungen",
     invitations: "Einladungen",
     apiTokens: "API-Tokens",
+    channels: "Kanäle",
     audit: "Audit-Protokoll",
     adminOnly: "Nur Inhaber und Administratoren sehen diese Seite.",
   },

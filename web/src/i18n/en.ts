@@ -384,6 +384,7 @@ export const en = {
     departments: "Departments",
     invitations: "Invitations",
     apiTokens: "API tokens",
+    channels: "Channels",
     audit: "Audit log",
     adminOnly: "Only owners and administrators can see this page.",
   },

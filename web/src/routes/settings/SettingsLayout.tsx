@@ -4,6 +4,7 @@ import {
   IconHistory,
   IconKey,
   IconMailForward,
+  IconPlugConnected,
   IconSitemap,
   IconUsers,
 } from "@tabler/icons-react";
@@ -13,10 +14,10 @@ import { useMe } from "../../api/useMe.js";
 import { PageBody, PageHeader } from "../../app/Page.js";
 import { usePageTitle } from "../../lib/usePageTitle.js";
 
-type Section = "members" | "departments" | "invitations" | "api-tokens" | "audit";
+type Section = "members" | "departments" | "invitations" | "api-tokens" | "channels" | "audit";
 const sections: {
   path: Section;
-  label: "members" | "departments" | "invitations" | "apiTokens" | "audit";
+  label: "members" | "departments" | "invitations" | "apiTokens" | "channels" | "audit";
   icon: Icon;
   adminOnly: boolean;
 }[] = [
@@ -24,6 +25,7 @@ const sections: {
   { path: "departments", label: "departments", icon: IconSitemap, adminOnly: false },
   { path: "invitations", label: "invitations", icon: IconMailForward, adminOnly: true },
   { path: "api-tokens", label: "apiTokens", icon: IconKey, adminOnly: false },
+  { path: "channels", label: "channels", icon: IconPlugConnected, adminOnly: true },
   { path: "audit", label: "audit", icon: IconHistory, adminOnly: true },
 ];
 
