@@ -2,6 +2,7 @@ import { recordAudit } from "../../platform/audit/audit.js";
 import type { OrgContext } from "../../platform/auth/context.js";
 import type { Db } from "../../platform/db/client.js";
 import { ValidationError } from "../../platform/errors.js";
+import { enqueueContactEvent } from "../crm/contactEvents.js";
 import { requireContact } from "./consents.js";
 import {
   type ConsentPurpose,
@@ -65,6 +66,13 @@ export async function recordConsent(db: Db, ctx: OrgContext, props: RecordConsen
       entityType: "contact",
       entityId: props.contactId,
       details: { purpose: props.purpose, source: props.source, consentRecordId: row!.id },
+    });
+    await enqueueContactEvent(tx, {
+      organizationId: ctx.organizationId,
+      event: "consent.changed",
+      contactId: props.contactId,
+      details: { consentRecordId: row!.id, purpose: props.purpose, state: props.state },
+      at: row!.recordedAt,
     });
     return row!;
   });

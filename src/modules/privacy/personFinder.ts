@@ -3,6 +3,7 @@ import { auditLog } from "../../platform/audit/schema.js";
 import type { DbOrTx } from "../../platform/db/client.js";
 import { socialIdentity } from "../contacts/schema.js";
 import { conversation, message } from "../conversations/schema.js";
+import { findContactOutbox } from "../crm/personalData.js";
 import { alert, authorRollup, deadLetter, mention } from "../listening/schema.js";
 import { notification } from "../notifications/schema.js";
 import { requireContact } from "./consents.js";
@@ -123,6 +124,7 @@ export async function findPerson(db: DbOrTx, organizationId: string, contactId: 
         ),
       ),
     );
+  const webhookDeliveries = await findContactOutbox(db, organizationId, contactId);
   return {
     contact: person,
     identities,
@@ -137,6 +139,7 @@ export async function findPerson(db: DbOrTx, organizationId: string, contactId: 
     privacyRequests,
     deadLetters,
     auditEntries,
+    webhookDeliveries,
     identifiers,
   };
 }
