@@ -1,6 +1,6 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../platform/db/client.js";
-import { type ContactEvent, contactWebhook, contactWebhookDelivery } from "./schema.js";
+import { type ContactEvent, contactWebhook } from "./schema.js";
 
 export interface ContactEventProps {
   organizationId: string;
@@ -41,7 +41,19 @@ export async function enqueueContactEvents(tx: DbOrTx, events: ContactEventProps
         occurredAt: e.at,
       })),
   );
+  // One JSON parameter per thousand rows instead of thousands of bind parameters (fast on PGlite too).
   for (let i = 0; i < rows.length; i += 1000) {
-    await tx.insert(contactWebhookDelivery).values(rows.slice(i, i + 1000));
+    const slice = rows.slice(i, i + 1000).map((r) => ({
+      organization_id: r.organizationId,
+      webhook_id: r.webhookId,
+      event: r.event,
+      contact_id: r.contactId,
+      details: r.details,
+      at: r.occurredAt.toISOString(),
+    }));
+    await tx.execute(sql`INSERT INTO contact_webhook_delivery (organization_id, webhook_id, event, contact_id, details, next_attempt_at, occurred_at)
+      SELECT r.organization_id, r.webhook_id, r.event, r.contact_id, r.details, r.at, r.at
+      FROM jsonb_to_recordset(${JSON.stringify(slice)}::jsonb) AS r(organization_id uuid, webhook_id uuid, event text,
+        contact_id uuid, details jsonb, at timestamptz)`);
   }
 }

@@ -5,7 +5,7 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { recordAudit } from "../../platform/audit/audit.js";
 import type { OrgContext } from "../../platform/auth/context.js";
 import type { Clock } from "../../platform/clock.js";
-import type { Db, DbOrTx } from "../../platform/db/client.js";
+import { type Db, type DbOrTx, sqlRows } from "../../platform/db/client.js";
 import { ConflictError, NotFoundError, ValidationError } from "../../platform/errors.js";
 import { contact } from "../contacts/schema.js";
 import { type ContactEventProps, enqueueContactEvents } from "./contactEvents.js";
@@ -197,7 +197,13 @@ async function* readRecords(db: DbOrTx, importId: string, delimiter: string) {
           .where(and(eq(crmImportChunk.importId, importId), eq(crmImportChunk.seq, seq)));
         if (!chunk) break;
         if (parser.destroyed) return;
-        if (!parser.write(chunk.data)) await new Promise((resolve) => parser.once("drain", resolve));
+        if (!parser.write(chunk.data)) {
+          // A reader that stops early (the preview) destroys the parser: stop waiting then too.
+          await new Promise((resolve) => {
+            parser.once("drain", resolve);
+            parser.once("close", resolve);
+          });
+        }
       }
       parser.end();
     } catch (error) {
@@ -485,27 +491,43 @@ async function writeBatch(
       updated += 1;
     }
     if (fresh.length > 0) {
-      const created = await tx
-        .insert(contact)
-        .values(
-          fresh.map((c) => ({
-            organizationId: ctx.organizationId,
-            displayName: c.displayName,
-            email: c.email,
-            phone: c.phone,
-            locale: c.locale,
-            tags: c.tags,
-            attributes: c.attributes,
-            companyId: companyId(c.company),
-            createdAt: at,
-            updatedAt: at,
-          })),
-        )
-        .returning({ id: contact.id });
+      // One JSON parameter instead of thousands of bind parameters: much faster on PGlite.
+      const rows = fresh.map((c) => ({
+        organization_id: ctx.organizationId,
+        display_name: c.displayName,
+        email: c.email,
+        phone: c.phone,
+        locale: c.locale,
+        tags: c.tags,
+        attributes: c.attributes,
+        company_id: companyId(c.company),
+        at: at.toISOString(),
+      }));
+      const created = await sqlRows<{ id: string }>(
+        tx,
+        sql`INSERT INTO contact (organization_id, display_name, email, phone, locale, tags, attributes, company_id, created_at, updated_at)
+          SELECT r.organization_id, r.display_name, r.email, r.phone, r.locale,
+            ARRAY(SELECT jsonb_array_elements_text(r.tags)), r.attributes, r.company_id, r.at, r.at
+          FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(organization_id uuid, display_name text,
+            email text, phone text, locale text, tags jsonb, attributes jsonb, company_id uuid, at timestamptz)
+          RETURNING id`,
+      );
       for (const row of created)
         events.push({ organizationId: ctx.organizationId, event: "contact.created", contactId: row.id, at });
     }
-    if (batch.issues.length > 0) await tx.insert(crmImportIssue).values(batch.issues);
+    if (batch.issues.length > 0) {
+      await tx.execute(sql`INSERT INTO crm_import_issue (import_id, line, outcome, reason, field, duplicate_of_line)
+        SELECT * FROM jsonb_to_recordset(${JSON.stringify(
+          batch.issues.map((i) => ({
+            import_id: i.importId,
+            line: i.line,
+            outcome: i.outcome,
+            reason: i.reason,
+            field: i.field ?? null,
+            duplicate_of_line: i.duplicateOfLine ?? null,
+          })),
+        )}::jsonb) AS r(import_id uuid, line integer, outcome text, reason text, field text, duplicate_of_line integer)`);
+    }
     await enqueueContactEvents(tx, events);
     const rejected = batch.issues.filter((i) => i.outcome === "rejected").length;
     await tx
