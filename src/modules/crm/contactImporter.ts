@@ -26,7 +26,7 @@ type Deps = { db: Db; clock: Clock };
 export const maxImportBytes = 200 * 1024 * 1024;
 const chunkChars = 1024 * 1024;
 /** Rows per transaction while running: each batch is written, counted and reported at once. */
-const batchRows = 500;
+const batchRows = 1000;
 const previewRows = 5;
 
 export type ImportRow = typeof crmImport.$inferSelect;
