@@ -244,6 +244,18 @@ const auditRoute = createRoute({
   component: lazyRouteComponent(() => import("./routes/settings/AuditPage.js"), "AuditPage"),
 });
 
+const retentionRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: "retention",
+  component: lazyRouteComponent(() => import("./routes/settings/RetentionPage.js"), "RetentionPage"),
+});
+
+const crmRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: "crm",
+  component: lazyRouteComponent(() => import("./routes/settings/CrmPage.js"), "CrmPage"),
+});
+
 const routeTree = rootRoute.addChildren([
   loginRoute,
   inviteRoute,
@@ -270,6 +282,8 @@ const routeTree = rootRoute.addChildren([
       invitationsRoute,
       apiTokensRoute,
       auditRoute,
+      retentionRoute,
+      crmRoute,
     ]),
   ]),
 ]);
