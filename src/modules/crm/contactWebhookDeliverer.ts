@@ -18,8 +18,8 @@ export interface WebhookDeliveryDeps {
   random?: () => number;
 }
 
-/** After this many attempts (about 4 hours of backoff) a delivery is failed for good. */
-export const maxWebhookAttempts = 8;
+/** After this many attempts (backoff 2 s doubling to 30 min: about an hour in all) a delivery fails for good. */
+export const maxWebhookAttempts = 12;
 /** How long one attempt may hold a delivery before another worker may take it over. */
 const leaseMs = 60_000;
 
