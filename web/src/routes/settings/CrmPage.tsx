@@ -342,7 +342,13 @@ function ImportSection() {
                                 defaultValue: issue.reason,
                               })}
                             </Table.Td>
-                            <Table.Td>{issue.field ?? ""}</Table.Td>
+                            <Table.Td>
+                              {issue.field?.startsWith("attribute:")
+                                ? t("crm.fields.attribute", { name: issue.field.slice("attribute:".length) })
+                                : issue.field
+                                  ? t(`crm.fields.${issue.field}` as "crm.fields.email", issue.field)
+                                  : ""}
+                            </Table.Td>
                           </Table.Tr>
                         ))}
                       </Table.Tbody>
