@@ -1,4 +1,5 @@
-import { and, desc, eq, inArray, lt, notInArray, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, notInArray, type SQL, sql } from "drizzle-orm";
+import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import { auditLog } from "../../platform/audit/schema.js";
 import type { Clock } from "../../platform/clock.js";
 import { pseudonymOf } from "../../platform/crypto/pseudonyms.js";
@@ -107,41 +108,23 @@ async function applyRetention(deps: RetentionDeps, organizationId: string, count
   // Raw public posts. Hourly, aspect and author rollups are separate tables and keep the counts.
   add(
     "mentions",
-    await inBatches(batch, (n) =>
-      db
-        .delete(mention)
-        .where(
-          inArray(
-            mention.id,
-            db
-              .select({ id: mention.id })
-              .from(mention)
-              .where(and(eq(mention.organizationId, org), lt(mention.postedAt, cutoff("mentions"))))
-              .limit(n),
-          ),
-        )
-        .returning({ id: mention.id }),
+    await deleteInBatches(
+      db,
+      batch,
+      mention,
+      mention.id,
+      and(eq(mention.organizationId, org), lt(mention.postedAt, cutoff("mentions"))),
     ),
   );
 
   add(
     "dead_letters",
-    await inBatches(batch, (n) =>
-      db
-        .delete(deadLetter)
-        .where(
-          inArray(
-            deadLetter.id,
-            db
-              .select({ id: deadLetter.id })
-              .from(deadLetter)
-              .where(
-                and(eq(deadLetter.organizationId, org), lt(deadLetter.createdAt, cutoff("dead_letters"))),
-              )
-              .limit(n),
-          ),
-        )
-        .returning({ id: deadLetter.id }),
+    await deleteInBatches(
+      db,
+      batch,
+      deadLetter,
+      deadLetter.id,
+      and(eq(deadLetter.organizationId, org), lt(deadLetter.createdAt, cutoff("dead_letters"))),
     ),
   );
 
@@ -212,25 +195,12 @@ async function applyRetention(deps: RetentionDeps, organizationId: string, count
 
   add(
     "notifications",
-    await inBatches(batch, (n) =>
-      db
-        .delete(notification)
-        .where(
-          inArray(
-            notification.id,
-            db
-              .select({ id: notification.id })
-              .from(notification)
-              .where(
-                and(
-                  eq(notification.organizationId, org),
-                  lt(notification.createdAt, cutoff("notifications")),
-                ),
-              )
-              .limit(n),
-          ),
-        )
-        .returning({ id: notification.id }),
+    await deleteInBatches(
+      db,
+      batch,
+      notification,
+      notification.id,
+      and(eq(notification.organizationId, org), lt(notification.createdAt, cutoff("notifications"))),
     ),
   );
 
@@ -240,26 +210,16 @@ async function applyRetention(deps: RetentionDeps, organizationId: string, count
 
   add(
     "privacy_requests",
-    await inBatches(batch, (n) =>
-      db
-        .delete(privacyRequest)
-        .where(
-          inArray(
-            privacyRequest.id,
-            db
-              .select({ id: privacyRequest.id })
-              .from(privacyRequest)
-              .where(
-                and(
-                  eq(privacyRequest.organizationId, org),
-                  eq(privacyRequest.status, "completed"),
-                  lt(privacyRequest.completedAt, cutoff("privacy_requests")),
-                ),
-              )
-              .limit(n),
-          ),
-        )
-        .returning({ id: privacyRequest.id }),
+    await deleteInBatches(
+      db,
+      batch,
+      privacyRequest,
+      privacyRequest.id,
+      and(
+        eq(privacyRequest.organizationId, org),
+        eq(privacyRequest.status, "completed"),
+        lt(privacyRequest.completedAt, cutoff("privacy_requests")),
+      ),
     ),
   );
 
@@ -291,53 +251,43 @@ async function applyRetention(deps: RetentionDeps, organizationId: string, count
   });
   add(
     "crm_imports",
-    await inBatches(batch, (n) =>
-      db
-        .delete(crmImport)
-        .where(
-          inArray(
-            crmImport.id,
-            db
-              .select({ id: crmImport.id })
-              .from(crmImport)
-              .where(
-                and(
-                  eq(crmImport.organizationId, org),
-                  notInArray(crmImport.status, ["running"]),
-                  lt(crmImport.createdAt, cutoff("crm_imports")),
-                ),
-              )
-              .limit(n),
-          ),
-        )
-        .returning({ id: crmImport.id }),
+    await deleteInBatches(
+      db,
+      batch,
+      crmImport,
+      crmImport.id,
+      and(
+        eq(crmImport.organizationId, org),
+        notInArray(crmImport.status, ["running"]),
+        lt(crmImport.createdAt, cutoff("crm_imports")),
+      ),
     ),
     expired,
   );
 
   add(
     "webhook_deliveries",
-    await inBatches(batch, (n) =>
-      db
-        .delete(contactWebhookDelivery)
-        .where(
-          inArray(
-            contactWebhookDelivery.id,
-            db
-              .select({ id: contactWebhookDelivery.id })
-              .from(contactWebhookDelivery)
-              .where(
-                and(
-                  eq(contactWebhookDelivery.organizationId, org),
-                  inArray(contactWebhookDelivery.status, ["sent", "failed"]),
-                  lt(contactWebhookDelivery.occurredAt, cutoff("webhook_deliveries")),
-                ),
-              )
-              .limit(n),
-          ),
-        )
-        .returning({ id: contactWebhookDelivery.id }),
+    await deleteInBatches(
+      db,
+      batch,
+      contactWebhookDelivery,
+      contactWebhookDelivery.id,
+      and(
+        eq(contactWebhookDelivery.organizationId, org),
+        inArray(contactWebhookDelivery.status, ["sent", "failed"]),
+        lt(contactWebhookDelivery.occurredAt, cutoff("webhook_deliveries")),
+      ),
     ),
+  );
+}
+
+/** Deletes the rows of `table` that `where` selects, `n` at a time (one short statement each). */
+function deleteInBatches(db: Db, n: number, table: PgTable, id: PgColumn, where: SQL | undefined) {
+  return inBatches(n, (limit) =>
+    db
+      .delete(table)
+      .where(inArray(id, db.select({ id }).from(table).where(where).limit(limit)))
+      .returning({ id }),
   );
 }
 
