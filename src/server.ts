@@ -9,6 +9,8 @@ import { webhookRoutes } from "./modules/channels/webhookRoutes.js";
 import { contactRoutes } from "./modules/contacts/routes.js";
 import { conversationRoutes } from "./modules/conversations/routes.js";
 import { conversationWorkRoutes } from "./modules/conversations/workRoutes.js";
+import { deliverContactWebhooks } from "./modules/crm/contactWebhookDeliverer.js";
+import { crmRoutes } from "./modules/crm/routes.js";
 import { startDemoStream } from "./modules/demo/listeningDemo.js";
 import { demoRoutes } from "./modules/demo/routes.js";
 import { alertRoutes } from "./modules/listening/alertRoutes.js";
@@ -21,9 +23,12 @@ import { createAccessDirectory } from "./modules/organizations/directory.js";
 import { organizationRoutes } from "./modules/organizations/routes.js";
 import { privacyRoutes } from "./modules/privacy/routes.js";
 import { realtimeRoutes } from "./modules/realtime/routes.js";
+import { runDueRetention } from "./modules/retention/retentionSchedule.js";
+import { retentionRoutes } from "./modules/retention/routes.js";
 import { slaRoutes } from "./modules/sla/routes.js";
 import { webchatRoutes } from "./modules/webchat/routes.js";
 import { startConnectorWorkers } from "./pipeline/connectorWorkers.js";
+import { startHousekeeping } from "./pipeline/housekeeping.js";
 import { startInboxTimers } from "./pipeline/inboxTimers.js";
 import { createIngestGateway, startPipeline, storeDeadLetter } from "./pipeline/runtime.js";
 import { createAuth } from "./platform/auth/auth.js";
@@ -58,6 +63,8 @@ export interface BuildAppProps {
   inboxTimers?: boolean;
   /** Send due replies and poll connected accounts every 2 s (default: on; tests run them by hand). */
   connectorWorkers?: boolean;
+  /** The daily retention run and the delivery of contact webhooks (default: on; tests run them by hand). */
+  housekeeping?: boolean;
 }
 
 export async function buildApp(props: BuildAppProps) {
@@ -110,6 +117,8 @@ export async function buildApp(props: BuildAppProps) {
     requeue: (subject, data) => bus.publish(subject, data),
   });
   await app.register(themeRoutes, { db });
+  await app.register(retentionRoutes, { db, clock, secretsKey });
+  await app.register(crmRoutes, { db, clock, secretsKey, log: app.log });
   await app.register(realtimeRoutes, { bus, db, clock });
   const channelDeps = { db, clock, secretsKey, connectors, bus, submitPosts: gateway.submitPosts };
   await app.register(channelAccountRoutes, channelDeps);
@@ -130,8 +139,11 @@ export async function buildApp(props: BuildAppProps) {
     props.inboxTimers === false ? undefined : startInboxTimers({ db, bus, clock, log: app.log });
   const connectorWorkers =
     props.connectorWorkers === false ? undefined : startConnectorWorkers({ ...channelDeps, log: app.log });
+  const housekeeping =
+    props.housekeeping === false ? undefined : startHousekeeping({ db, clock, secretsKey, log: app.log });
   app.addHook("onClose", async () => {
     demoStream?.stop();
+    await housekeeping?.stop();
     await connectorWorkers?.stop();
     await inboxTimers?.stop();
     await pipeline?.stop();
@@ -145,7 +157,12 @@ export async function buildApp(props: BuildAppProps) {
     /** Push watches (IMAP IDLE) as the connector loop keeps them; the caller syncs and stops them. */
     watchAccounts: () => startAccountWatchers(channelDeps),
   };
-  return { app, database, auth, masterKey, bus, secretsKey, connectorJobs };
+  /** The housekeeping jobs, for tests and the CLI to run at the moment they choose. */
+  const housekeepingJobs = {
+    runDueRetention: () => runDueRetention({ db, clock, secretsKey }),
+    deliverContactWebhooks: () => deliverContactWebhooks({ db, clock, secretsKey }),
+  };
+  return { app, database, auth, masterKey, bus, secretsKey, connectorJobs, housekeepingJobs };
 }
 
 /**

@@ -19,6 +19,7 @@ import { sqlRows } from "../../src/platform/db/client.js";
 import { createTestApp, type TestApp } from "../support/app.js";
 import { testBackend } from "../support/database.js";
 import { createPopulatedOrganization } from "../support/fixtures.js";
+import { startWebhookReceiver } from "../support/webhookReceiver.js";
 
 let t: TestApp;
 let org: Awaited<ReturnType<typeof createPopulatedOrganization>>;
@@ -241,6 +242,25 @@ describe(`erasure of one person (${testBackend})`, () => {
       sizeBytes: 20,
       content: Buffer.from("KX-99817 Fahrkarte"),
     });
+    // A CRM hears about contact changes: its outbox holds events about the person until delivered.
+    const crmSecret = "erasure-test-webhook-secret";
+    const receiver = await startWebhookReceiver(crmSecret);
+    const hook = await api("POST", "/api/v1/crm/webhooks", {
+      name: "CRM",
+      url: receiver.url,
+      secret: crmSecret,
+      events: ["consent.changed", "contact.deleted"],
+      allowHosts: ["127.0.0.1"],
+    });
+    expect(hook.statusCode, hook.body).toBe(201);
+    // An uploaded import, not run yet, that names the person.
+    const upload = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/crm/imports?fileName=kunden.csv",
+      headers: { ...org.owner.headers, "content-type": "text/csv" },
+      payload: `name,email\r\n${person.name},${person.email}\r\nJemand Anders,anders@example.org\r\n`,
+    });
+    expect(upload.statusCode, upload.body).toBe(201);
     // Consent history through the API: given, withdrawn, and given by an agent with evidence.
     const consent = (purpose: string, body: object) =>
       api("PUT", `/api/v1/contacts/${subject!.id}/consents/${purpose}`, body);
@@ -295,6 +315,17 @@ describe(`erasure of one person (${testBackend})`, () => {
         expect(inExport, `${table} ${id} was erased but not exported`).toBe(true);
       }
     }
+
+    // The erasure told the CRM (GDPR Art. 19) with the id alone; the delivered event forgets the id.
+    expect(result.discardedUploads).toBe(1);
+    await t.housekeepingJobs.deliverContactWebhooks();
+    await receiver.close();
+    expect(receiver.received.map((r) => r.json)).toEqual([
+      expect.objectContaining({ event: "contact.deleted", contact: { id: subject!.id }, reason: "erasure" }),
+    ]);
+    expect(receiver.received[0]!.signatureValid).toBe(true);
+    const discarded = await api("GET", `/api/v1/crm/imports/${upload.json().import.id}`);
+    expect(discarded.json()).toMatchObject({ status: "failed" });
 
     const { found, columns } = await scanEveryTable(
       [

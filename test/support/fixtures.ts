@@ -1,3 +1,4 @@
+import { Readable } from "node:stream";
 import { eq } from "drizzle-orm";
 import { connectors } from "../../src/connectors/registry.js";
 import { allowPrivateHost } from "../../src/modules/channels/allowedPrivateHosts.js";
@@ -5,6 +6,8 @@ import { createChannelAccount } from "../../src/modules/channels/channelAccounts
 import { contact, socialIdentity } from "../../src/modules/contacts/schema.js";
 import { createCannedResponse } from "../../src/modules/conversations/cannedResponses.js";
 import { channel, conversation, message, messageAttachment } from "../../src/modules/conversations/schema.js";
+import { receiveImportUpload } from "../../src/modules/crm/contactImporter.js";
+import { createContactWebhook } from "../../src/modules/crm/contactWebhooks.js";
 import { loadDemoData } from "../../src/modules/demo/demoLoader.js";
 import { saveAlertRule } from "../../src/modules/listening/alerts/alertRules.js";
 import { createQuery } from "../../src/modules/listening/queries.js";
@@ -224,6 +227,14 @@ export async function createPopulatedOrganization(t: TestApp, name: string) {
       content: Buffer.from("%PDF"),
     })
     .returning();
+  const upload = await receiveImportUpload({ db: t.db, clock: { now: () => new Date() } }, ctx, {
+    file: Readable.from(["name,email\r\nProbe Person,probe@example.test\r\n"]),
+    fileName: "fixture.csv",
+  });
+  const webhook = await createContactWebhook(t.db, ctx, {
+    input: { name: "CRM", url: "https://crm.example.com/konversa", events: ["contact.created"] },
+    secretsKey: t.secretsKey,
+  });
   return {
     owner,
     agent,
@@ -252,6 +263,8 @@ export async function createPopulatedOrganization(t: TestApp, name: string) {
       messageId: failedReply!.id,
       requestId: privacyRequest.id,
       attachmentId: attachment!.id,
+      importId: upload.import.id,
+      webhookId: webhook.id,
       // A purpose no list answer contains (every fixture value is checked as a possible leak).
       purpose: "audience_matching",
       token: invitation.token,
@@ -330,6 +343,17 @@ export const sampleBodies: Record<string, unknown> = {
   "PUT /api/v1/privacy/data-use-mode": { mode: "none" },
   "POST /api/v1/privacy/audiences": {},
   "PUT /api/v1/settings/webchat/:channelId": { colour: "#123456" },
+  "PUT /api/v1/retention/policies": { periods: { mentions: 400 } },
+  "POST /api/v1/crm/imports/:importId/run": { columns: { name: "displayName" }, onDuplicate: "skip" },
+  "POST /api/v1/crm/contacts": { displayName: "Probe" },
+  "PATCH /api/v1/crm/contacts/:contactId": { displayName: "Renamed" },
+  "POST /api/v1/crm/contacts/:contactId/identities": { network: "bluesky", handle: "probe.bsky.social" },
+  "POST /api/v1/crm/webhooks": {
+    name: "Probe",
+    url: "https://crm.example.com/hook",
+    events: ["contact.created"],
+  },
+  "PATCH /api/v1/crm/webhooks/:webhookId": { name: "Renamed" },
   "PUT /api/v1/settings/smtp": {
     host: "localhost",
     port: 25,

@@ -250,6 +250,18 @@ const auditRoute = createRoute({
   component: lazyRouteComponent(() => import("./routes/settings/AuditPage.js"), "AuditPage"),
 });
 
+const retentionRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: "retention",
+  component: lazyRouteComponent(() => import("./routes/settings/RetentionPage.js"), "RetentionPage"),
+});
+
+const crmRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: "crm",
+  component: lazyRouteComponent(() => import("./routes/settings/CrmPage.js"), "CrmPage"),
+});
+
 const routeTree = rootRoute.addChildren([
   loginRoute,
   inviteRoute,
@@ -277,6 +289,8 @@ const routeTree = rootRoute.addChildren([
       apiTokensRoute,
       channelsSettingsRoute,
       auditRoute,
+      retentionRoute,
+      crmRoute,
     ]),
   ]),
 ]);

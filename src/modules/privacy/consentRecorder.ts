@@ -1,6 +1,7 @@
 import { type AuditActor, recordAudit } from "../../platform/audit/audit.js";
 import type { DbOrTx } from "../../platform/db/client.js";
 import { ValidationError } from "../../platform/errors.js";
+import { enqueueContactEvent } from "../crm/contactEvents.js";
 import { requireContact } from "./consents.js";
 import {
   type ConsentPurpose,
@@ -67,6 +68,13 @@ export async function recordConsent(db: DbOrTx, ctx: AuditActor, props: RecordCo
       entityType: "contact",
       entityId: props.contactId,
       details: { purpose: props.purpose, source: props.source, consentRecordId: row!.id },
+    });
+    await enqueueContactEvent(tx, {
+      organizationId: ctx.organizationId,
+      event: "consent.changed",
+      contactId: props.contactId,
+      details: { consentRecordId: row!.id, purpose: props.purpose, state: props.state },
+      at: row!.recordedAt,
     });
     return row!;
   });

@@ -5,6 +5,7 @@ import type { OrgContext } from "../../platform/auth/context.js";
 import type { Db } from "../../platform/db/client.js";
 import { contact, socialIdentity } from "../contacts/schema.js";
 import { conversation } from "../conversations/schema.js";
+import { eraseContactFromCrm } from "../crm/personalData.js";
 import { alert, deadLetter, mention } from "../listening/schema.js";
 import { notification } from "../notifications/schema.js";
 import { countsOf } from "./personExporter.js";
@@ -72,6 +73,12 @@ export async function erasePerson(db: Db, ctx: OrgContext, props: ErasePersonPro
     if (records.identities.length > 0)
       await tx.delete(socialIdentity).where(inArray(socialIdentity.id, ids(records.identities)));
     await tx.delete(contact).where(eq(contact.id, records.contact.id));
+    const crm = await eraseContactFromCrm(tx, {
+      organizationId: ctx.organizationId,
+      contactId: records.contact.id,
+      identifiers: records.identifiers,
+      at,
+    });
 
     const auditIds = records.auditEntries.map((e) => e.id);
     if (auditIds.length > 0) {
@@ -110,7 +117,10 @@ export async function erasePerson(db: Db, ctx: OrgContext, props: ErasePersonPro
         contact_enrichment: ids(records.enrichments),
         dead_letter: ids(records.deadLetters),
         audit_log: auditIds.map(String),
+        contact_webhook_delivery: ids(records.webhookDeliveries),
       },
+      /** Uploaded imports, not run yet, that named the person and were discarded. */
+      discardedUploads: crm.discardedUploads,
     };
   });
 }

@@ -58,6 +58,7 @@ export function countsOf(records: PersonRecords): Record<string, number> {
     privacy_request: records.privacyRequests.length,
     dead_letter: records.deadLetters.length,
     audit_log: records.auditEntries.length,
+    contact_webhook_delivery: records.webhookDeliveries.length,
   };
 }
 
@@ -105,6 +106,7 @@ function summaryOf(records: PersonRecords, at: Date): string {
     `- Consent decisions: ${purposes.join("; ") || "none recorded"}.`,
     `- Profile data added from social networks: ${records.enrichments.length} entries.`,
     `- Times our staff opened your record or changed it (audit log): ${records.auditEntries.length}.`,
+    `- Changes of your record waiting to be passed on to our CRM system: ${records.webhookDeliveries.length}.`,
     "The attached JSON file holds every one of these records in full.",
   ].join("\n");
 }

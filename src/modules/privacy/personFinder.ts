@@ -3,6 +3,7 @@ import { auditLog } from "../../platform/audit/schema.js";
 import type { DbOrTx } from "../../platform/db/client.js";
 import { socialIdentity } from "../contacts/schema.js";
 import { conversation, message, messageAttachment } from "../conversations/schema.js";
+import { findContactOutbox } from "../crm/personalData.js";
 import { alert, authorRollup, deadLetter, mention } from "../listening/schema.js";
 import { notification } from "../notifications/schema.js";
 import { webchatSession } from "../webchat/schema.js";
@@ -149,6 +150,7 @@ export async function findPerson(db: DbOrTx, organizationId: string, contactId: 
     })
     .from(webchatSession)
     .where(and(eq(webchatSession.organizationId, organizationId), eq(webchatSession.contactId, contactId)));
+  const webhookDeliveries = await findContactOutbox(db, organizationId, contactId);
   return {
     contact: person,
     identities,
@@ -165,6 +167,7 @@ export async function findPerson(db: DbOrTx, organizationId: string, contactId: 
     deadLetters,
     webchatSessions,
     auditEntries,
+    webhookDeliveries,
     identifiers,
   };
 }

@@ -2,6 +2,8 @@ import i18n from "i18next";
 import { initReactI18next } from "react-i18next";
 import { channelsDe } from "./channels.de.js";
 import { type ChannelsMessages, channelsEn } from "./channels.en.js";
+import { crmDe } from "./crm.de.js";
+import { type CrmMessages, crmEn } from "./crm.en.js";
 import { de } from "./de.js";
 import { en, type Messages } from "./en.js";
 import { inboxDe } from "./inbox.de.js";
@@ -57,8 +59,8 @@ i18n.on("languageChanged", (language) => {
 // Resources are bundled, so initialisation completes synchronously.
 void i18n.use(initReactI18next).init({
   resources: {
-    de: { translation: { ...de, ...inboxDe, ...channelsDe } },
-    en: { translation: { ...en, ...inboxEn, ...channelsEn } },
+    de: { translation: { ...de, ...inboxDe, ...channelsDe, ...crmDe } },
+    en: { translation: { ...en, ...inboxEn, ...channelsEn, ...crmEn } },
   },
   lng: storedLocale() ?? browserLocale(),
   fallbackLng: "en",
@@ -71,6 +73,6 @@ export { i18n };
 declare module "i18next" {
   interface CustomTypeOptions {
     defaultNS: "translation";
-    resources: { translation: Messages & InboxMessages & ChannelsMessages };
+    resources: { translation: Messages & InboxMessages & ChannelsMessages & CrmMessages };
   }
 }
