@@ -42,8 +42,11 @@ const tailEnds =
   );
 const tailMiddles = ["", "en", "er", "el", "ing", "s", "e", "ers", "and", "i", "o", "ham"];
 const englishStarts =
-  "Ash Black Fair Holl White Thorn Raven King Ald Haw Merri Lock Winter Stan Bram Cald Ever Hallo Mar Pen".split(" ");
-const englishEnds = "worth wood weather ingsworth lock bury sley ridge thorne field well ton ham by more".split(" ");
+  "Ash Black Fair Holl White Thorn Raven King Ald Haw Merri Lock Winter Stan Bram Cald Ever Hallo Mar Pen".split(
+    " ",
+  );
+const englishEnds =
+  "worth wood weather ingsworth lock bury sley ridge thorne field well ton ham by more".split(" ");
 const nicknamesOf: Record<string, string[]> = {
   Thomas: ["Tom", "Tommy"],
   Michael: ["Micha", "Michi", "Mike"],
@@ -80,7 +83,15 @@ const nicknamesOf: Record<string, string[]> = {
   Stephen: ["Steve"],
   Anthony: ["Tony"],
 };
-const mailDomains = ["gmail.com", "web.de", "gmx.de", "t-online.de", "outlook.com", "posteo.de", "yahoo.co.uk"];
+const mailDomains = [
+  "gmail.com",
+  "web.de",
+  "gmx.de",
+  "t-online.de",
+  "outlook.com",
+  "posteo.de",
+  "yahoo.co.uk",
+];
 const networks = ["bluesky", "mastodon", "x", "facebook", "instagram"];
 
 /** mulberry32: the same seed gives the same population everywhere. */
@@ -113,7 +124,8 @@ export function generatePopulation(props: { contacts: number; authors: number; s
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const chance = (p: number) => random() < p;
   /** Zipf-like: the first entries are much more frequent. */
-  const zipf = <T>(items: readonly T[]): T => items[Math.min(items.length - 1, Math.floor(items.length * random() ** 2.2))]!;
+  const zipf = <T>(items: readonly T[]): T =>
+    items[Math.min(items.length - 1, Math.floor(items.length * random() ** 2.2))]!;
   // The long tail: thousands of composed surnames, so most of them occur once, as in life.
   const compose = (starts: string[], ends: string[]) =>
     starts.flatMap((s) => tailMiddles.flatMap((m) => ends.map((e) => s + m + e)));
@@ -238,9 +250,14 @@ export function generatePopulation(props: { contacts: number; authors: number; s
       : unrelatedHandle();
     let email: string | undefined;
     if (network === "email") {
-      handle = person.email ?? `${ascii(person.first).toLowerCase()}${Math.floor(random() * 999)}@${pick(mailDomains)}`;
+      handle =
+        person.email ??
+        `${ascii(person.first).toLowerCase()}${Math.floor(random() * 999)}@${pick(mailDomains)}`;
     } else if (chance(0.12)) {
-      email = person.email && chance(0.7) ? person.email : `${handleFrom(person.first, person.last)}@${pick(mailDomains)}`;
+      email =
+        person.email && chance(0.7)
+          ? person.email
+          : `${handleFrom(person.first, person.last)}@${pick(mailDomains)}`;
     }
     const phone = person.phone && chance(0.05) ? phoneNotation(person.phone) : undefined;
     const shared = chance(0.15) ? [person.id] : [];
@@ -270,7 +287,9 @@ export function generatePopulation(props: { contacts: number; authors: number; s
       network,
       handle: atNetwork(network, handle),
       displayName,
-      email: chance(0.05) ? `${handleFrom(first, last)}.${Math.floor(random() * 999)}@${pick(mailDomains)}` : null,
+      email: chance(0.05)
+        ? `${handleFrom(first, last)}.${Math.floor(random() * 999)}@${pick(mailDomains)}`
+        : null,
       phone: null,
       // Strangers sometimes write in a customer's thread.
       sharedConversationContactIds: chance(0.01) ? [pick(people).id] : [],
