@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { connectors } from "../../src/connectors/registry.js";
 import { createChannelAccount } from "../../src/modules/channels/channelAccounts.js";
-import { contact, socialIdentity } from "../../src/modules/contacts/schema.js";
+import { company, contact, contactNote, segment, socialIdentity } from "../../src/modules/contacts/schema.js";
 import { createCannedResponse } from "../../src/modules/conversations/cannedResponses.js";
 import { channel, conversation } from "../../src/modules/conversations/schema.js";
 import { loadDemoData } from "../../src/modules/demo/demoLoader.js";
@@ -174,6 +174,18 @@ export async function createPopulatedOrganization(t: TestApp, name: string) {
     ctx,
     { network: "log", name: "Log only", settings: {}, credentials: {} },
   );
+  const [aCompany] = await t.db
+    .insert(company)
+    .values({ organizationId: owner.organizationId, name: `Fixture AG ${Date.now()}` })
+    .returning();
+  const [aNote] = await t.db
+    .insert(contactNote)
+    .values({ organizationId: owner.organizationId, contactId: aContact!.id, body: "Fixture note" })
+    .returning();
+  const [aSegment] = await t.db
+    .insert(segment)
+    .values({ organizationId: owner.organizationId, name: "Fixture segment", filter: { tags: ["vip"] } })
+    .returning();
   const privacyRequest = await openPrivacyRequest(t.db, ctx, { type: "export", contactId: aContact!.id });
   return {
     owner,
@@ -200,6 +212,9 @@ export async function createPopulatedOrganization(t: TestApp, name: string) {
       notificationId: ownNotification!.id,
       channelAccountId: channelAccount.id,
       requestId: privacyRequest.id,
+      companyId: aCompany!.id,
+      noteId: aNote!.id,
+      segmentId: aSegment!.id,
       // A purpose no list answer contains (every fixture value is checked as a possible leak).
       purpose: "audience_matching",
       token: invitation.token,
@@ -269,6 +284,34 @@ export const sampleBodies: Record<string, unknown> = {
     state: "given",
     source: "opt_in_link",
     wording: "Yes, send me offers.",
+  },
+  "POST /api/v1/contacts": { displayName: "Probe Person" },
+  "PATCH /api/v1/contacts/:contactId": { tags: ["probe"] },
+  "POST /api/v1/contacts/:contactId/notes": { body: "probe" },
+  "POST /api/v1/companies": { name: "Probe GmbH" },
+  "PATCH /api/v1/companies/:companyId": { name: "Renamed GmbH" },
+  "POST /api/v1/segments": { name: "Probe segment", filter: { tags: ["probe"] } },
+  "PATCH /api/v1/segments/:segmentId": { name: "Renamed segment" },
+  "POST /api/v1/contacts/:contactId/identity-decisions": {
+    identityId: "00000000-0000-4000-8000-000000000000",
+    decision: "reject",
+    reason: "probe",
+  },
+  "POST /api/v1/contacts/:contactId/identities": { network: "email", handle: "probe@example.test" },
+  "PUT /api/v1/settings/identity-resolution": {
+    certainty: 0.8,
+    autoLinkCertainty: null,
+    customerNumberAttribute: "customer_number",
+  },
+  "POST /api/v1/contacts/:contactId/opt-in-links": { identityId: "00000000-0000-4000-8000-000000000000" },
+  "POST /api/v1/opt-in-campaigns": {
+    campaign: "Probe",
+    recipients: [
+      {
+        contactId: "00000000-0000-4000-8000-000000000000",
+        identityId: "00000000-0000-4000-8000-000000000000",
+      },
+    ],
   },
   "POST /api/v1/privacy/requests": { type: "export", contactId: "00000000-0000-4000-8000-000000000000" },
   "PUT /api/v1/privacy/data-use-mode": { mode: "none" },

@@ -1,4 +1,4 @@
-import { and, asc, eq, exists, ilike, inArray, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, ilike, inArray, or, type SQL, sql } from "drizzle-orm";
 import { recordAudit } from "../../platform/audit/audit.js";
 import type { OrgContext } from "../../platform/auth/context.js";
 import type { Db, DbOrTx } from "../../platform/db/client.js";
@@ -31,9 +31,7 @@ export function contactFilterConditions(organizationId: string, filter: SegmentF
   if (filter.ownerUserId) conditions.push(eq(contact.ownerUserId, filter.ownerUserId));
   if (filter.channel) {
     conditions.push(
-      exists(
-        sql`select 1 from ${socialIdentity} where ${socialIdentity.contactId} = ${contact.id} and ${socialIdentity.network} = ${filter.channel}`,
-      ),
+      sql`exists (select 1 from ${socialIdentity} where ${socialIdentity.contactId} = ${contact.id} and ${socialIdentity.network} = ${filter.channel})`,
     );
   }
   if (filter.consent) {

@@ -15,14 +15,13 @@ import {
 } from "./identityMatching.js";
 import { contact, identityLinkDecision, socialIdentity } from "./schema.js";
 
+const switchedOff =
+  'Identity resolution is switched off: this organization\'s data-use mode is "none". An owner or admin can change it to "linked" or "full" under Settings → Privacy.';
+
 /** Identity resolution reads personal social data; mode `none` keeps none beyond conversations. */
 async function requireResolutionAllowed(db: DbOrTx, organizationId: string) {
   const mode = await dataUseModeOf(db, organizationId);
-  if (mode === "none") {
-    throw new ForbiddenError(
-      'Identity resolution is switched off: this organization\'s data-use mode is "none". An owner or admin can change it to "linked" or "full" under Settings → Privacy.',
-    );
-  }
+  if (mode === "none") throw new ForbiddenError(switchedOff);
   return mode;
 }
 
@@ -105,8 +104,8 @@ const like = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
  * conversations); contacts that could be the same person compete for them.
  */
 export async function candidatesForContact(db: DbOrTx, ctx: OrgContext, contactId: string) {
-  await requireResolutionAllowed(db, ctx.organizationId);
   const person = await getContact(db, ctx, contactId);
+  await requireResolutionAllowed(db, ctx.organizationId);
   const settings = await identityResolutionSettings(db, ctx.organizationId);
   const tokens = nameTokens(person.displayName);
   const last = tokens.at(-1) ?? "";
@@ -201,8 +200,10 @@ export async function candidateQueue(
   ctx: OrgContext,
   query: { minScore?: number; limit: number; identities?: number },
 ) {
-  await requireResolutionAllowed(db, ctx.organizationId);
   const settings = await identityResolutionSettings(db, ctx.organizationId);
+  if ((await dataUseModeOf(db, ctx.organizationId)) === "none") {
+    return { certainty: settings.certainty, candidates: [], notice: switchedOff };
+  }
   const { candidates, identities, contacts } = await resolveRecent(
     db,
     ctx.organizationId,

@@ -84,6 +84,8 @@ export const identityRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { d
         response: {
           200: z.object({
             certainty: z.number(),
+            /** Why the list is empty when the data-use mode switches identity resolution off. */
+            notice: z.string().optional(),
             candidates: z.array(
               candidateSchema.extend({ contact: z.object({ id: z.uuid(), displayName: z.string() }) }),
             ),
@@ -163,12 +165,12 @@ export const identityRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { d
         tags: ["identities"],
         summary: "Unlink an identity from the contact (recorded in the timeline).",
         params: z.object({ contactId: uuidParam, identityId: uuidParam }),
-        body: z.object({ reason: z.string().trim().max(2000).optional() }).optional(),
+        querystring: z.object({ reason: z.string().trim().max(2000).optional() }),
         response: { 200: decisionSchema },
       },
     },
     async (request) =>
-      unlinkIdentity(db, orgOf(request), { ...request.params, reason: request.body?.reason }),
+      unlinkIdentity(db, orgOf(request), { ...request.params, reason: request.query.reason }),
   );
   app.get(
     "/api/v1/settings/identity-resolution",

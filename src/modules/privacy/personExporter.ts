@@ -54,6 +54,9 @@ export function countsOf(records: PersonRecords): Record<string, number> {
     notification: records.notifications.length,
     author_rollup_daily: records.authorRollups.length,
     contact_enrichment: records.enrichments.length,
+    contact_note: records.notes.length,
+    identity_link_decision: records.identityDecisions.length,
+    opt_in_link: records.optInLinks.length,
     privacy_request: records.privacyRequests.length,
     dead_letter: records.deadLetters.length,
     audit_log: records.auditEntries.length,
@@ -92,6 +95,8 @@ function summaryOf(records: PersonRecords, at: Date): string {
     `- Public posts of yours that we collected: ${records.mentions.length}.`,
     `- Consent decisions: ${purposes.join("; ") || "none recorded"}.`,
     `- Profile data added from social networks: ${records.enrichments.length} entries.`,
+    `- Notes our staff wrote about you: ${records.notes.length}.`,
+    `- Decisions about which accounts are yours: ${records.identityDecisions.length}; opt-in links sent to you: ${records.optInLinks.length}.`,
     `- Times our staff opened your record or changed it (audit log): ${records.auditEntries.length}.`,
     "The attached JSON file holds every one of these records in full.",
   ].join("\n");
