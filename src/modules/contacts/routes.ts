@@ -245,9 +245,20 @@ export const contactRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db
       await recordContactAccess(db, ctx, { contactIds: [found.id], via: "detail" });
       const mode = await dataUseModeOf(db, ctx.organizationId);
       const { companies, identities } = await contactRelations(db, ctx, [found.id]);
+      const firm = companies[0];
       return {
         ...found,
-        company: companies[0] ?? null,
+        // Exactly the schema's fields: a nullable object is matched strictly when serialised.
+        company: firm
+          ? {
+              id: firm.id,
+              name: firm.name,
+              domain: firm.domain,
+              attributes: firm.attributes,
+              createdAt: firm.createdAt,
+              updatedAt: firm.updatedAt,
+            }
+          : null,
         dataUseMode: mode,
         // `none`: only the addresses a conversation needs; `linked`: social identities without profile data.
         identities: identities
