@@ -47,6 +47,13 @@ const inviteRoute = createRoute({
   component: lazyRouteComponent(() => import("./routes/invite/InvitePage.js"), "InvitePage"),
 });
 
+/** The customer's opt-in page: public, no sign-in. */
+const optInRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/opt-in/$token",
+  component: lazyRouteComponent(() => import("./routes/optIn/OptInPage.js"), "OptInPage"),
+});
+
 const appRoute = createRoute({
   getParentRoute: () => rootRoute,
   id: "app",
@@ -194,6 +201,12 @@ export const contactRoute = createRoute({
   component: lazyRouteComponent(() => import("./routes/contacts/ContactPage.js"), "ContactPage"),
 });
 
+const companiesRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/companies",
+  component: lazyRouteComponent(() => import("./routes/contacts/CompaniesPage.js"), "CompaniesPage"),
+});
+
 const settingsRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/settings",
@@ -247,6 +260,7 @@ const auditRoute = createRoute({
 const routeTree = rootRoute.addChildren([
   loginRoute,
   inviteRoute,
+  optInRoute,
   appRoute.addChildren([
     indexRoute,
     inboxRoute.addChildren([inboxIndexRoute, conversationRoute]),
@@ -262,6 +276,7 @@ const routeTree = rootRoute.addChildren([
     ]),
     contactsRoute,
     contactRoute,
+    companiesRoute,
     insightsRoute,
     settingsRoute.addChildren([
       settingsIndexRoute,

@@ -50,19 +50,24 @@ export const contactDetailQuery = (id: string) =>
 
 export const companiesQuery = queryOptions({
   queryKey: ["companies"],
-  queryFn: ({ signal }) => api<{ companies: Array<Company & { contacts: number }> }>("/api/v1/companies", { signal }),
+  queryFn: ({ signal }) =>
+    api<{ companies: Array<Company & { contacts: number }> }>("/api/v1/companies", { signal }),
 });
 
 export const segmentsQuery = queryOptions({
   queryKey: ["segments"],
-  queryFn: ({ signal }) => api<{ segments: Array<Segment & { members: number }> }>("/api/v1/segments", { signal }),
+  queryFn: ({ signal }) =>
+    api<{ segments: Array<Segment & { members: number }> }>("/api/v1/segments", { signal }),
 });
 
 export const segmentMembersQuery = (id: string) =>
   queryOptions({
     queryKey: ["segments", id, "members"],
     queryFn: ({ signal }) =>
-      api<{ total: number; contacts: Contact[] }>(`/api/v1/segments/${id}/members`, { query: { limit: 200 }, signal }),
+      api<{ total: number; contacts: Contact[] }>(`/api/v1/segments/${id}/members`, {
+        query: { limit: 200 },
+        signal,
+      }),
   });
 
 export const timelineQuery = (contactId: string) =>
@@ -91,9 +96,12 @@ export const candidatesQuery = (contactId: string, enabled: boolean) =>
   queryOptions({
     queryKey: ["contact", contactId, "candidates"],
     queryFn: ({ signal }) =>
-      api<{ certainty: number; candidates: IdentityCandidate[] }>(`/api/v1/contacts/${contactId}/identity-candidates`, {
-        signal,
-      }),
+      api<{ certainty: number; candidates: IdentityCandidate[] }>(
+        `/api/v1/contacts/${contactId}/identity-candidates`,
+        {
+          signal,
+        },
+      ),
     enabled,
     retry: false,
   });

@@ -42,14 +42,16 @@ export const contacts360De: Contacts360Messages = {
       "audience_matching:given": "Zielgruppenabgleich: erteilt",
     },
     identities: "Identitäten",
-    identitiesSeparate: "Social-Media-Identitäten (in diesem Datennutzungsmodus getrennt vom Kundendatensatz)",
+    identitiesSeparate:
+      "Social-Media-Identitäten (in diesem Datennutzungsmodus getrennt vom Kundendatensatz)",
     noIdentities: "Keine Identitäten verknüpft.",
     unlink: "Trennen",
     addIdentity: "Identität hinzufügen",
     network: "Netzwerk",
     handle: "Handle oder Adresse",
     candidates: "Mögliche Identitäten",
-    candidatesHelp: "Autorinnen und Autoren, die dieser Kunde sein könnten, mit den Belegen. Nur mit Begründung bestätigen; eine Verknüpfung braucht die Einwilligung.",
+    candidatesHelp:
+      "Autorinnen und Autoren, die dieser Kunde sein könnten, mit den Belegen. Nur mit Begründung bestätigen; eine Verknüpfung braucht die Einwilligung.",
     noCandidates: "Keine Kandidaten gefunden.",
     likely: "wahrscheinlich",
     possible: "möglich",
@@ -76,7 +78,8 @@ export const contacts360De: Contacts360Messages = {
     notePlaceholder: "Notiz schreiben …",
     addNote: "Notiz hinzufügen",
     timeline: "Zeitleiste",
-    timelineOmitted: "Öffentliche Beiträge erscheinen hier nicht: Der Datennutzungsmodus hält Social-Media-Daten getrennt.",
+    timelineOmitted:
+      "Öffentliche Beiträge erscheinen hier nicht: Der Datennutzungsmodus hält Social-Media-Daten getrennt.",
     loadMore: "Mehr laden",
     noEvents: "Noch nichts passiert.",
     event: {

@@ -47,7 +47,8 @@ export const contacts360En = {
     network: "Network",
     handle: "Handle or address",
     candidates: "Possible identities",
-    candidatesHelp: "Social authors who may be this customer, with the evidence. Confirm only with a reason; a link needs the customer's consent.",
+    candidatesHelp:
+      "Social authors who may be this customer, with the evidence. Confirm only with a reason; a link needs the customer's consent.",
     noCandidates: "No candidates found.",
     likely: "likely",
     possible: "possible",

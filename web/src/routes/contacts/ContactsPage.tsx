@@ -37,7 +37,12 @@ import { CenteredLoader, ErrorAlert } from "../../app/RouteStates.js";
 import { date } from "../../lib/format.js";
 import { usePageTitle } from "../../lib/usePageTitle.js";
 
-const consentFilters = ["marketing:given", "marketing:none", "service:given", "audience_matching:given"] as const;
+const consentFilters = [
+  "marketing:given",
+  "marketing:none",
+  "service:given",
+  "audience_matching:given",
+] as const;
 const channels = ["email", "webchat", "bluesky", "mastodon", "x", "facebook", "instagram"];
 
 /** "key = value" lines ↔ attributes. */
@@ -77,7 +82,11 @@ export function ContactsPage() {
     consent: consent ?? undefined,
     channel: channel ?? undefined,
   };
-  const contacts = useQuery({ ...filteredContactsQuery(filter), placeholderData: keepPreviousData, enabled: !segmentId });
+  const contacts = useQuery({
+    ...filteredContactsQuery(filter),
+    placeholderData: keepPreviousData,
+    enabled: !segmentId,
+  });
   const members = useQuery({ ...segmentMembersQuery(segmentId ?? ""), enabled: Boolean(segmentId) });
   const companies = useQuery(companiesQuery);
   const segments = useQuery(segmentsQuery);
@@ -150,7 +159,12 @@ export function ContactsPage() {
         />
       </SimpleGrid>
       <Group mb="md">
-        <Button variant="light" size="xs" onClick={() => setSavingSegment(true)} disabled={Boolean(segmentId)}>
+        <Button
+          variant="light"
+          size="xs"
+          onClick={() => setSavingSegment(true)}
+          disabled={Boolean(segmentId)}
+        >
           {t("c360.saveSegment")}
         </Button>
       </Group>
@@ -198,7 +212,12 @@ function ContactTable({ contacts, locale }: { contacts: Contact[]; locale: strin
                     <Avatar size={26} radius="xl" color="indigo" variant="light">
                       {initials(contact.displayName)}
                     </Avatar>
-                    <AnchorLink to="/contacts/$contactId" params={{ contactId: contact.id }} fw={500} size="sm">
+                    <AnchorLink
+                      to="/contacts/$contactId"
+                      params={{ contactId: contact.id }}
+                      fw={500}
+                      size="sm"
+                    >
                       {contact.displayName}
                     </AnchorLink>
                   </Group>
@@ -251,9 +270,24 @@ function NewContactModal({ opened, onClose }: { opened: boolean; onClose: () => 
     <Modal opened={opened} onClose={onClose} title={t("c360.newContact")}>
       <form onSubmit={submit}>
         <Stack gap="sm">
-          <TextInput label={t("c360.name")} required value={name} onChange={(e) => setName(e.currentTarget.value)} />
-          <TextInput label={t("c360.email")} type="email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} />
-          <TagsInput label={t("c360.tags")} description={t("c360.tagsHint")} value={tags} onChange={setTags} />
+          <TextInput
+            label={t("c360.name")}
+            required
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+          />
+          <TextInput
+            label={t("c360.email")}
+            type="email"
+            value={email}
+            onChange={(e) => setEmail(e.currentTarget.value)}
+          />
+          <TagsInput
+            label={t("c360.tags")}
+            description={t("c360.tagsHint")}
+            value={tags}
+            onChange={setTags}
+          />
           <Textarea
             label={t("c360.attributes")}
             description={t("c360.attributesHint")}
@@ -320,7 +354,12 @@ function SaveSegmentModal({
         }}
       >
         <Stack gap="sm">
-          <TextInput label={t("c360.segmentName")} required value={name} onChange={(e) => setName(e.currentTarget.value)} />
+          <TextInput
+            label={t("c360.segmentName")}
+            required
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+          />
           {save.isError && <ErrorAlert error={save.error} />}
           <Group justify="flex-end">
             <Button type="submit" loading={save.isPending}>
