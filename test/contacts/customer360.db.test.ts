@@ -391,7 +391,7 @@ describe(`identity resolution with a legal basis (${testBackend})`, () => {
       api("POST", "/api/v1/contacts", { displayName: "Auto Linkmann", email: "auto@linkmann.example" }),
       201,
     );
-    const withoutConsent = await ok<{ id: string }>(
+    await ok(
       api("POST", "/api/v1/contacts", { displayName: "Nora Ohnezustimmung", email: "nora@ohne.example" }),
       201,
     );

@@ -32,6 +32,8 @@ export interface CreateOptInLinkProps {
   wording?: string;
   locale: "de" | "en";
   expiresInDays: number;
+  /** Overrides the days: a short-lived link handed over during a live chat or call. */
+  expiresInSeconds?: number;
   campaign?: string;
   baseUrl: string;
 }
@@ -80,7 +82,7 @@ async function createInTx(tx: DbOrTx, ctx: OrgContext, props: CreateOptInLinkPro
       wording,
       locale: props.locale,
       campaign: props.campaign?.trim() || null,
-      expiresAt: new Date(Date.now() + props.expiresInDays * 86_400_000),
+      expiresAt: new Date(Date.now() + (props.expiresInSeconds ?? props.expiresInDays * 86_400) * 1000),
       createdByUserId: ctx.userId,
     })
     .returning();

@@ -24,6 +24,8 @@ const linkOptions = {
   wording: z.string().trim().max(5000).optional(),
   locale: z.enum(["de", "en"]).default("de"),
   expiresInDays: z.coerce.number().int().min(1).max(90).default(14),
+  /** Instead of days: a short-lived link handed over during a live chat or call. */
+  expiresInSeconds: z.coerce.number().int().min(5).max(86_400).optional(),
 };
 const token = z.string().regex(optInTokenPattern, "is not an opt-in link token");
 

@@ -111,6 +111,7 @@ export const contacts360De: Contacts360Messages = {
     expiredHint: "Bitte fordern Sie bei uns einen neuen Link an.",
     locked: "Dieser Link ist gesperrt.",
     lockedHint: "Es wurden zu oft falsche Kundennummern eingegeben. Bitte fordern Sie einen neuen Link an.",
+    wrongNumber: "Diese Kundennummer passt nicht.",
     invalid: "Dieser Link ist ungültig.",
   },
 };

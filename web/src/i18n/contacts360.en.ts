@@ -107,6 +107,7 @@ export const contacts360En = {
     expiredHint: "Please ask us for a new link.",
     locked: "This link is blocked.",
     lockedHint: "Too many wrong customer numbers were entered. Please ask us for a new link.",
+    wrongNumber: "This customer number does not match.",
     invalid: "This link is not valid.",
   },
 };

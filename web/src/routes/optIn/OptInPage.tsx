@@ -1,10 +1,10 @@
 import { Alert, Badge, Button, Center, Checkbox, Paper, Stack, Text, TextInput, Title } from "@mantine/core";
 import { IconAlertTriangle, IconCircleCheck } from "@tabler/icons-react";
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useParams } from "@tanstack/react-router";
 import { type FormEvent, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api } from "../../api/client.js";
+import { ApiError, api } from "../../api/client.js";
 import { type OptInLinkInfo, optInLinkQuery } from "../../api/contacts.js";
 import { LanguageSwitch } from "../../app/HeaderControls.js";
 import { CenteredLoader } from "../../app/RouteStates.js";
@@ -128,7 +128,16 @@ function OptInForm({ token, link }: { token: string; link: OptInLinkInfo }) {
           onChange={(e) => setConsent(e.currentTarget.checked)}
           size="md"
         />
-        {submit.isError && <Problem title={t("optIn.title")} text={submit.error.message} />}
+        {submit.isError && (
+          <Problem
+            title={
+              submit.error instanceof ApiError && submit.error.status === 400
+                ? t("optIn.wrongNumber")
+                : t("optIn.title")
+            }
+            text={submit.error.message}
+          />
+        )}
         <Button
           type="submit"
           size="md"
