@@ -251,10 +251,22 @@ describe(`the timeline of a contact (${testBackend})`, () => {
       api("GET", `/api/v1/contacts/${c.id}`),
     );
     expect(detail.identities).toEqual([expect.objectContaining({ handle: bsky.handle, profile: null })]);
-    // In `none`, social identities are not joined to the record at all.
+    // Switching to `none` (preview first) unlinks social identities from the record, in the timeline.
+    const preview = await ok<{ removes: { identityLinks: number } }>(
+      api("GET", "/api/v1/privacy/data-use-mode/preview?mode=none"),
+    );
+    expect(preview.removes.identityLinks).toBeGreaterThanOrEqual(1);
     await ok(api("PUT", "/api/v1/privacy/data-use-mode", { mode: "none" }));
     const none = await ok<{ identities: unknown[] }>(api("GET", `/api/v1/contacts/${c.id}`));
     expect(none.identities).toEqual([]);
+    const [unlinked] = await t.db.select().from(socialIdentity).where(eq(socialIdentity.id, bsky.id));
+    expect(unlinked!.contactId).toBeNull();
+    const after = await ok<{ events: Array<{ kind: string; decision?: string; source?: string }> }>(
+      api("GET", `/api/v1/contacts/${c.id}/timeline?limit=100`),
+    );
+    expect(after.events).toContainEqual(
+      expect.objectContaining({ kind: "identity_link", decision: "unlinked", source: "data_use_mode" }),
+    );
   });
 });
 

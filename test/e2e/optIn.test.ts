@@ -120,11 +120,11 @@ describe("opt-in link flow on a phone", () => {
     await screenshot(page, "opt-in-phone-form");
 
     const submit = page.getByRole("button", { name: "Bestätigen und verknüpfen" });
-    await page.getByLabel("Kundennummer").fill("KN-0000-0000");
+    await page.getByRole("textbox", { name: "Kundennummer" }).fill("KN-0000-0000");
     await page.getByLabel("Ich willige in den obigen Text ein.").check();
     await submit.tap();
     await page.getByRole("alert").filter({ hasText: "Diese Kundennummer passt nicht." }).waitFor();
-    await page.getByLabel("Kundennummer").fill("kn 2026 0077");
+    await page.getByRole("textbox", { name: "Kundennummer" }).fill("kn 2026 0077");
     await submit.tap();
     await page.getByText("Vielen Dank! Ihr Konto ist jetzt verknüpft.").waitFor();
     await screenshot(page, "opt-in-phone-done");
@@ -132,7 +132,7 @@ describe("opt-in link flow on a phone", () => {
     // The same link again: spent.
     await page.reload();
     await page.getByText("Dieser Link wurde bereits verwendet.").waitFor();
-    expect(await page.getByLabel("Kundennummer").count()).toBe(0);
+    expect(await page.getByRole("textbox", { name: "Kundennummer" }).count()).toBe(0);
     await fitsThePhone(page);
     await screenshot(page, "opt-in-phone-used");
 
@@ -161,10 +161,15 @@ describe("opt-in link flow on a phone", () => {
     const filling = await phonePage();
     await filling.goto(url);
     await filling.getByRole("heading", { name: "Konto verknüpfen" }).waitFor();
-    await filling.getByLabel("Kundennummer").fill(customerNumber);
+    await filling.getByRole("textbox", { name: "Kundennummer" }).fill(customerNumber);
     await filling.getByLabel("Ich willige in den obigen Text ein.").check();
     await new Promise((resolve) => setTimeout(resolve, 5500));
+    const answer = filling.waitForResponse(
+      (r) => r.url().includes("/api/v1/opt-in/") && r.request().method() === "POST",
+    );
     await filling.getByRole("button", { name: "Bestätigen und verknüpfen" }).tap();
+    expect((await answer).status()).toBe(409);
+    await screenshot(filling, "opt-in-phone-expired-answer");
     await filling.getByText("Dieser Link ist abgelaufen.").waitFor();
     await screenshot(filling, "opt-in-phone-expired-while-filling");
 

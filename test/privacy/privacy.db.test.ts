@@ -131,7 +131,7 @@ describe(`data-use modes (${testBackend})`, () => {
     expect(preview.json()).toEqual({
       from: "full",
       to: "linked",
-      removes: { enrichmentEntries: 1, contactsAffected: 1 },
+      removes: { enrichmentEntries: 1, contactsAffected: 1, identityLinks: 0 },
       stops: ["profile enrichment"],
     });
     expect(
