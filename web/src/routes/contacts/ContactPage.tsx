@@ -280,7 +280,7 @@ function Identities({ contact }: { contact: ContactDetail }) {
         )}
         {contact.identities.map((i) => (
           <Group key={i.id} justify="space-between" wrap="nowrap">
-            <Text size="sm">
+            <Text size="sm" style={{ overflowWrap: "anywhere" }}>
               <Badge size="sm" variant="outline" mr={6}>
                 {i.network}
               </Badge>
@@ -373,15 +373,15 @@ function CandidateCard({ contactId, candidate }: { contactId: string; candidate:
   );
   return (
     <Paper withBorder p="sm" radius="sm" role="listitem">
-      <Group justify="space-between" wrap="nowrap" mb={4}>
-        <Text size="sm" fw={500}>
+      <Group justify="space-between" wrap="wrap" gap={4} mb={4}>
+        <Text size="sm" fw={500} style={{ overflowWrap: "anywhere" }}>
           <Badge size="sm" variant="outline" mr={6}>
             {candidate.identity.network}
           </Badge>
           {candidate.identity.handle}
           {candidate.identity.displayName ? ` · ${candidate.identity.displayName}` : ""}
         </Text>
-        <Badge color={candidate.likely ? "green" : "gray"} variant="light">
+        <Badge color={candidate.likely ? "green" : "gray"} variant="light" style={{ flexShrink: 0 }}>
           {candidate.likely ? t("c360.likely") : t("c360.possible")} ·{" "}
           {t("c360.score", { score: candidate.score.toFixed(2) })}
         </Badge>
@@ -424,7 +424,7 @@ function CandidateCard({ contactId, candidate }: { contactId: string; candidate:
           variant="light"
           title={t("c360.optInCreated", { date: dateTime(link.expiresAt, locale) })}
         >
-          <Code block data-testid="opt-in-url">
+          <Code block data-testid="opt-in-url" style={{ whiteSpace: "pre-wrap", wordBreak: "break-all" }}>
             {link.url}
           </Code>
         </Alert>

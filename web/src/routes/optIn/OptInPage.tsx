@@ -56,6 +56,7 @@ function Problem({ title, text }: { title: string; text: string }) {
 
 function OptInForm({ token, link }: { token: string; link: OptInLinkInfo }) {
   const { t } = useTranslation();
+  const queryClient = useQueryClient();
   const [customerNumber, setCustomerNumber] = useState("");
   const [consent, setConsent] = useState(false);
   const submit = useMutation({
@@ -64,6 +65,12 @@ function OptInForm({ token, link }: { token: string; link: OptInLinkInfo }) {
         method: "POST",
         body: { customerNumber, consent },
       }),
+    // Used, expired or blocked meanwhile: ask what the link is now and show that page instead.
+    onError: async (error) => {
+      if (!(error instanceof ApiError) || (error.status !== 409 && error.status !== 403)) return;
+      const now = await api<OptInLinkInfo>(`/api/v1/opt-in/${token}`);
+      queryClient.setQueryData(optInLinkQuery(token).queryKey, now);
+    },
   });
   if (link.state !== "open") {
     return <Problem title={t(`optIn.${link.state}`)} text={t(`optIn.${link.state}Hint`)} />;
@@ -96,7 +103,7 @@ function OptInForm({ token, link }: { token: string; link: OptInLinkInfo }) {
           <Text size="xs" c="dimmed">
             {t("optIn.account")}
           </Text>
-          <Text fw={600}>
+          <Text fw={600} style={{ overflowWrap: "anywhere" }}>
             <Badge variant="outline" size="sm" mr={6}>
               {link.identity?.network}
             </Badge>
