@@ -201,6 +201,12 @@ export const contactRoute = createRoute({
   component: lazyRouteComponent(() => import("./routes/contacts/ContactPage.js"), "ContactPage"),
 });
 
+const identityQueueRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/identities",
+  component: lazyRouteComponent(() => import("./routes/contacts/IdentityQueuePage.js"), "IdentityQueuePage"),
+});
+
 const companiesRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/companies",
@@ -277,6 +283,7 @@ const routeTree = rootRoute.addChildren([
     contactsRoute,
     contactRoute,
     companiesRoute,
+    identityQueueRoute,
     insightsRoute,
     settingsRoute.addChildren([
       settingsIndexRoute,

@@ -74,6 +74,22 @@ export const contacts360De: Contacts360Messages = {
       ambiguous: "{{contacts}} Kontakte passen ähnlich gut",
       another_contact_fits_better: "ein anderer Kontakt passt besser",
     },
+    queue: {
+      title: "Identitätsabgleich",
+      description:
+        "Autorinnen und Autoren, die Kunden sein könnten, über alle Kontakte; die wahrscheinlichen zuerst. Zum Bestätigen oder Ablehnen den Kontakt öffnen.",
+      identity: "Identität",
+      contact: "Kontakt",
+      score: "Wert",
+      evidence: "Belege",
+      certainty: "Schwelle für „wahrscheinlich“",
+      autoLink: "Automatisch verknüpfen ab",
+      autoLinkHint: "Leer: nie. Nur mit Einwilligung und passendem Datennutzungsmodus.",
+      attribute: "Feld der Kundennummer",
+      runAutoLink: "Jetzt automatisch verknüpfen",
+      autoLinkResult:
+        "Verknüpft: {{linked}} · ohne Rechtsgrundlage: {{withoutLegalBasis}} · unter der Schwelle: {{belowCertainty}}",
+    },
     notes: "Notizen",
     notePlaceholder: "Notiz schreiben …",
     addNote: "Notiz hinzufügen",

@@ -71,6 +71,22 @@ export const contacts360En = {
       ambiguous: "{{contacts}} contacts fit similarly",
       another_contact_fits_better: "another contact fits better",
     },
+    queue: {
+      title: "Identity resolution",
+      description:
+        "Social authors who may be customers, across all contacts; likely ones first. Open the contact to confirm or reject.",
+      identity: "Identity",
+      contact: "Contact",
+      score: "Score",
+      evidence: "Evidence",
+      certainty: "Certainty of a likely candidate",
+      autoLink: "Link automatically from",
+      autoLinkHint: "Empty: never. Only with consent and data-use mode.",
+      attribute: "Customer-number attribute",
+      runAutoLink: "Link automatically now",
+      autoLinkResult:
+        "Linked: {{linked}} · without legal basis: {{withoutLegalBasis}} · below the certainty: {{belowCertainty}}",
+    },
     notes: "Notes",
     notePlaceholder: "Write a note …",
     addNote: "Add note",

@@ -15,7 +15,7 @@ import {
   TextInput,
 } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
-import { IconBuilding, IconPlus, IconSearch } from "@tabler/icons-react";
+import { IconBuilding, IconLink, IconPlus, IconSearch } from "@tabler/icons-react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useNavigate, useSearch } from "@tanstack/react-router";
 import { type FormEvent, useEffect, useState } from "react";
@@ -101,6 +101,9 @@ export function ContactsPage() {
           <Group gap="xs">
             <ButtonLink to="/companies" variant="default" leftSection={<IconBuilding size={16} />}>
               {t("c360.companies")}
+            </ButtonLink>
+            <ButtonLink to="/identities" variant="default" leftSection={<IconLink size={16} />}>
+              {t("c360.queue.title")}
             </ButtonLink>
             <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
               {t("c360.newContact")}
