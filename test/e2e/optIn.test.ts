@@ -180,6 +180,14 @@ describe("opt-in link flow on a phone", () => {
     expect(await later.getByText(secondHandle).count()).toBe(0);
     await fitsThePhone(later);
     await screenshot(later, "opt-in-phone-expired");
+
+    // The organization's queue: automatic linking is off until an admin sets a certainty.
+    await agent.goto(`${origin}/contacts`);
+    await agent.getByRole("link", { name: "Identitätsabgleich" }).click();
+    await agent.getByRole("heading", { name: "Identitätsabgleich" }).waitFor();
+    await agent.getByRole("button", { name: "Jetzt automatisch verknüpfen" }).click();
+    await agent.getByText("Verknüpft: 0").waitFor();
+    await screenshot(agent, "identity-queue");
     expect(pageErrors).toEqual([]);
   });
 });
