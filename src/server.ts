@@ -6,6 +6,7 @@ import { pollDueAccounts } from "./modules/channels/channelPoller.js";
 import { deliverDueReplies } from "./modules/channels/replyDeliverer.js";
 import { channelAccountRoutes } from "./modules/channels/routes.js";
 import { webhookRoutes } from "./modules/channels/webhookRoutes.js";
+import { identityRoutes } from "./modules/contacts/identityRoutes.js";
 import { contactRoutes } from "./modules/contacts/routes.js";
 import { conversationRoutes } from "./modules/conversations/routes.js";
 import { conversationWorkRoutes } from "./modules/conversations/workRoutes.js";
@@ -21,6 +22,7 @@ import { themeRoutes } from "./modules/listening/themeRoutes.js";
 import { notificationRoutes } from "./modules/notifications/routes.js";
 import { createAccessDirectory } from "./modules/organizations/directory.js";
 import { organizationRoutes } from "./modules/organizations/routes.js";
+import { optInRoutes } from "./modules/privacy/optInRoutes.js";
 import { privacyRoutes } from "./modules/privacy/routes.js";
 import { realtimeRoutes } from "./modules/realtime/routes.js";
 import { runDueRetention } from "./modules/retention/retentionSchedule.js";
@@ -102,6 +104,8 @@ export async function buildApp(props: BuildAppProps) {
   await app.register(notificationRoutes, { db, clock });
   await app.register(contactRoutes, { db });
   await app.register(privacyRoutes, { db });
+  await app.register(identityRoutes, { db });
+  await app.register(optInRoutes, { db, baseUrl: config.baseUrl });
   await app.register(listeningRoutes, {
     db,
     secretsKey,

@@ -285,6 +285,22 @@ describe(`erasure of one person (${testBackend})`, () => {
       ).statusCode,
     ).toBe(201);
     expect((await api("POST", `/api/v1/contacts/${subject!.id}/enrichment`)).statusCode).toBe(200);
+    // Customer 360: a note, a rejected identity candidate and an opt-in link are about them too.
+    const note = await api("POST", `/api/v1/contacts/${subject!.id}/notes`, {
+      body: `${person.name} rief an: Kundennummer KX-99817`,
+    });
+    expect(note.statusCode, note.body).toBe(201);
+    const rejected = await api("POST", `/api/v1/contacts/${subject!.id}/identity-decisions`, {
+      identityId: other!.id,
+      decision: "reject",
+      reason: "Not Wilhelmine Zaunkönig, a namesake",
+    });
+    expect(rejected.statusCode, rejected.body).toBe(201);
+    const optIn = await api("POST", `/api/v1/contacts/${subject!.id}/opt-in-links`, {
+      identityId: other!.id,
+      wording: "Ich bestätige, dass das Konto mir gehört.",
+    });
+    expect(optIn.statusCode, optIn.body).toBe(201);
     expect((await api("GET", `/api/v1/contacts/${subject!.id}`)).statusCode).toBe(200);
 
     // Export first: it must hold every record the erasure removes.

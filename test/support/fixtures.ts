@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { connectors } from "../../src/connectors/registry.js";
 import { allowPrivateHost } from "../../src/modules/channels/allowedPrivateHosts.js";
 import { createChannelAccount } from "../../src/modules/channels/channelAccounts.js";
-import { contact, socialIdentity } from "../../src/modules/contacts/schema.js";
+import { company, contact, contactNote, segment, socialIdentity } from "../../src/modules/contacts/schema.js";
 import { createCannedResponse } from "../../src/modules/conversations/cannedResponses.js";
 import { channel, conversation, message, messageAttachment } from "../../src/modules/conversations/schema.js";
 import { receiveImportUpload } from "../../src/modules/crm/contactImporter.js";
@@ -205,6 +205,18 @@ export async function createPopulatedOrganization(t: TestApp, name: string) {
     })
     .returning();
   const allowedHost = await allowPrivateHost(t.db, ctx, `intranet-${Date.now().toString(36)}.example`);
+  const [aCompany] = await t.db
+    .insert(company)
+    .values({ organizationId: owner.organizationId, name: `Fixture AG ${Date.now()}` })
+    .returning();
+  const [aNote] = await t.db
+    .insert(contactNote)
+    .values({ organizationId: owner.organizationId, contactId: aContact!.id, body: "Fixture note" })
+    .returning();
+  const [aSegment] = await t.db
+    .insert(segment)
+    .values({ organizationId: owner.organizationId, name: "Fixture segment", filter: { tags: ["vip"] } })
+    .returning();
   const privacyRequest = await openPrivacyRequest(t.db, ctx, { type: "export", contactId: aContact!.id });
   const [withFile] = await t.db
     .insert(message)
@@ -265,6 +277,9 @@ export async function createPopulatedOrganization(t: TestApp, name: string) {
       attachmentId: attachment!.id,
       importId: upload.import.id,
       webhookId: webhook.id,
+      companyId: aCompany!.id,
+      noteId: aNote!.id,
+      segmentId: aSegment!.id,
       // A purpose no list answer contains (every fixture value is checked as a possible leak).
       purpose: "audience_matching",
       token: invitation.token,
@@ -338,6 +353,34 @@ export const sampleBodies: Record<string, unknown> = {
     state: "given",
     source: "opt_in_link",
     wording: "Yes, send me offers.",
+  },
+  "POST /api/v1/contacts": { displayName: "Probe Person" },
+  "PATCH /api/v1/contacts/:contactId": { tags: ["probe"] },
+  "POST /api/v1/contacts/:contactId/notes": { body: "probe" },
+  "POST /api/v1/companies": { name: "Probe GmbH" },
+  "PATCH /api/v1/companies/:companyId": { name: "Renamed GmbH" },
+  "POST /api/v1/segments": { name: "Probe segment", filter: { tags: ["probe"] } },
+  "PATCH /api/v1/segments/:segmentId": { name: "Renamed segment" },
+  "POST /api/v1/contacts/:contactId/identity-decisions": {
+    identityId: "00000000-0000-4000-8000-000000000000",
+    decision: "reject",
+    reason: "probe",
+  },
+  "POST /api/v1/contacts/:contactId/identities": { network: "email", handle: "probe@example.test" },
+  "PUT /api/v1/settings/identity-resolution": {
+    certainty: 0.8,
+    autoLinkCertainty: null,
+    customerNumberAttribute: "customer_number",
+  },
+  "POST /api/v1/contacts/:contactId/opt-in-links": { identityId: "00000000-0000-4000-8000-000000000000" },
+  "POST /api/v1/opt-in-campaigns": {
+    campaign: "Probe",
+    recipients: [
+      {
+        contactId: "00000000-0000-4000-8000-000000000000",
+        identityId: "00000000-0000-4000-8000-000000000000",
+      },
+    ],
   },
   "POST /api/v1/privacy/requests": { type: "export", contactId: "00000000-0000-4000-8000-000000000000" },
   "PUT /api/v1/privacy/data-use-mode": { mode: "none" },

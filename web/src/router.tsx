@@ -47,6 +47,13 @@ const inviteRoute = createRoute({
   component: lazyRouteComponent(() => import("./routes/invite/InvitePage.js"), "InvitePage"),
 });
 
+/** The customer's opt-in page: public, no sign-in. */
+const optInRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/opt-in/$token",
+  component: lazyRouteComponent(() => import("./routes/optIn/OptInPage.js"), "OptInPage"),
+});
+
 const appRoute = createRoute({
   getParentRoute: () => rootRoute,
   id: "app",
@@ -194,6 +201,18 @@ export const contactRoute = createRoute({
   component: lazyRouteComponent(() => import("./routes/contacts/ContactPage.js"), "ContactPage"),
 });
 
+const identityQueueRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/identities",
+  component: lazyRouteComponent(() => import("./routes/contacts/IdentityQueuePage.js"), "IdentityQueuePage"),
+});
+
+const companiesRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/companies",
+  component: lazyRouteComponent(() => import("./routes/contacts/CompaniesPage.js"), "CompaniesPage"),
+});
+
 const settingsRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/settings",
@@ -265,6 +284,7 @@ const crmRoute = createRoute({
 const routeTree = rootRoute.addChildren([
   loginRoute,
   inviteRoute,
+  optInRoute,
   appRoute.addChildren([
     indexRoute,
     inboxRoute.addChildren([inboxIndexRoute, conversationRoute]),
@@ -280,6 +300,8 @@ const routeTree = rootRoute.addChildren([
     ]),
     contactsRoute,
     contactRoute,
+    companiesRoute,
+    identityQueueRoute,
     insightsRoute,
     settingsRoute.addChildren([
       settingsIndexRoute,

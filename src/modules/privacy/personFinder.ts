@@ -1,14 +1,14 @@
 import { and, arrayOverlaps, eq, ilike, inArray, or, sql } from "drizzle-orm";
 import { auditLog } from "../../platform/audit/schema.js";
 import type { DbOrTx } from "../../platform/db/client.js";
-import { socialIdentity } from "../contacts/schema.js";
+import { contactNote, identityLinkDecision, socialIdentity } from "../contacts/schema.js";
 import { conversation, message, messageAttachment } from "../conversations/schema.js";
 import { findContactOutbox } from "../crm/personalData.js";
 import { alert, authorRollup, deadLetter, mention } from "../listening/schema.js";
 import { notification } from "../notifications/schema.js";
 import { webchatSession } from "../webchat/schema.js";
 import { requireContact } from "./consents.js";
-import { consentRecord, contactEnrichment, privacyRequest } from "./schema.js";
+import { consentRecord, contactEnrichment, optInLink, privacyRequest } from "./schema.js";
 
 const none = ["00000000-0000-0000-0000-000000000000"];
 const orNone = (ids: string[]) => (ids.length > 0 ? ids : none);
@@ -97,6 +97,29 @@ export async function findPerson(db: DbOrTx, organizationId: string, contactId: 
     .where(
       and(eq(privacyRequest.organizationId, organizationId), eq(privacyRequest.subjectContactId, contactId)),
     );
+  const notes = await db
+    .select()
+    .from(contactNote)
+    .where(and(eq(contactNote.organizationId, organizationId), eq(contactNote.contactId, contactId)));
+  // Decisions about the person as a contact, and about their identities with anybody.
+  const identityDecisions = await db
+    .select()
+    .from(identityLinkDecision)
+    .where(
+      and(
+        eq(identityLinkDecision.organizationId, organizationId),
+        or(
+          eq(identityLinkDecision.contactId, contactId),
+          inArray(identityLinkDecision.identityId, orNone(identityIds)),
+        ),
+      ),
+    );
+  const optInLinks = (
+    await db
+      .select()
+      .from(optInLink)
+      .where(and(eq(optInLink.organizationId, organizationId), eq(optInLink.contactId, contactId)))
+  ).map(({ tokenHash: _, ...link }) => link);
   const identifiers = identifyingValues(person, identities);
   // Raw posts the pipeline gave up on carry the author's handle inside the payload.
   const deadLetters =
@@ -121,6 +144,9 @@ export async function findPerson(db: DbOrTx, organizationId: string, contactId: 
     ...conversationIds,
     ...messages.map((m) => m.id),
     ...mentionIds,
+    ...notes.map((n) => n.id),
+    ...identityDecisions.map((d) => d.id),
+    ...optInLinks.map((l) => l.id),
   ];
   const auditEntries = await db
     .select()
@@ -163,6 +189,9 @@ export async function findPerson(db: DbOrTx, organizationId: string, contactId: 
     notifications,
     authorRollups,
     enrichments,
+    notes,
+    identityDecisions,
+    optInLinks,
     privacyRequests,
     deadLetters,
     webchatSessions,

@@ -2,6 +2,8 @@ import i18n from "i18next";
 import { initReactI18next } from "react-i18next";
 import { channelsDe } from "./channels.de.js";
 import { type ChannelsMessages, channelsEn } from "./channels.en.js";
+import { contacts360De } from "./contacts360.de.js";
+import { type Contacts360Messages, contacts360En } from "./contacts360.en.js";
 import { crmDe } from "./crm.de.js";
 import { type CrmMessages, crmEn } from "./crm.en.js";
 import { de } from "./de.js";
@@ -59,8 +61,8 @@ i18n.on("languageChanged", (language) => {
 // Resources are bundled, so initialisation completes synchronously.
 void i18n.use(initReactI18next).init({
   resources: {
-    de: { translation: { ...de, ...inboxDe, ...channelsDe, ...crmDe } },
-    en: { translation: { ...en, ...inboxEn, ...channelsEn, ...crmEn } },
+    de: { translation: { ...de, ...inboxDe, ...channelsDe, ...crmDe, ...contacts360De } },
+    en: { translation: { ...en, ...inboxEn, ...channelsEn, ...crmEn, ...contacts360En } },
   },
   lng: storedLocale() ?? browserLocale(),
   fallbackLng: "en",
@@ -73,6 +75,8 @@ export { i18n };
 declare module "i18next" {
   interface CustomTypeOptions {
     defaultNS: "translation";
-    resources: { translation: Messages & InboxMessages & ChannelsMessages & CrmMessages };
+    resources: {
+      translation: Messages & InboxMessages & ChannelsMessages & CrmMessages & Contacts360Messages;
+    };
   }
 }
