@@ -17,7 +17,7 @@ CREATE TABLE "routing_rule" (
 CREATE TABLE "routing_rule_execution" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"organization_id" uuid NOT NULL,
-	"rule_id" uuid NOT NULL,
+	"rule_id" uuid,
 	"rule_name" text NOT NULL,
 	"item_type" text NOT NULL,
 	"item_id" uuid NOT NULL,
@@ -109,7 +109,7 @@ CREATE TABLE "voc_item" (
 --> statement-breakpoint
 ALTER TABLE "routing_rule" ADD CONSTRAINT "routing_rule_organization_id_organization_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organization"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "routing_rule_execution" ADD CONSTRAINT "routing_rule_execution_organization_id_organization_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organization"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "routing_rule_execution" ADD CONSTRAINT "routing_rule_execution_rule_id_routing_rule_id_fk" FOREIGN KEY ("rule_id") REFERENCES "public"."routing_rule"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "routing_rule_execution" ADD CONSTRAINT "routing_rule_execution_rule_id_routing_rule_id_fk" FOREIGN KEY ("rule_id") REFERENCES "public"."routing_rule"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "insight" ADD CONSTRAINT "insight_organization_id_organization_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organization"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "insight" ADD CONSTRAINT "insight_department_id_department_id_fk" FOREIGN KEY ("department_id") REFERENCES "public"."department"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "insight" ADD CONSTRAINT "insight_mention_id_mention_id_fk" FOREIGN KEY ("mention_id") REFERENCES "public"."mention"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint

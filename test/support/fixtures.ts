@@ -5,8 +5,8 @@ import { createChannelAccount } from "../../src/modules/channels/channelAccounts
 import { contact, socialIdentity } from "../../src/modules/contacts/schema.js";
 import { createCannedResponse } from "../../src/modules/conversations/cannedResponses.js";
 import { channel, conversation } from "../../src/modules/conversations/schema.js";
-import { forwardInsight } from "../../src/modules/insights/insightForwarder.js";
 import { loadDemoData } from "../../src/modules/demo/demoLoader.js";
+import { forwardInsight } from "../../src/modules/insights/insightForwarder.js";
 import { saveAlertRule } from "../../src/modules/listening/alerts/alertRules.js";
 import { createQuery } from "../../src/modules/listening/queries.js";
 import { alert, deadLetter, mention } from "../../src/modules/listening/schema.js";

@@ -45,7 +45,7 @@ const routingRuleInput = z.object({
 });
 const executionSchema = z.object({
   id: z.uuid(),
-  ruleId: z.uuid(),
+  ruleId: z.uuid().nullable(),
   ruleName: z.string(),
   itemType: z.enum(["mention", "message"]),
   itemId: z.uuid(),
@@ -125,7 +125,7 @@ export const automationRoutes: FastifyPluginAsyncZod<AutomationRoutesOptions> = 
       config: { access: curators },
       schema: {
         tags: ["automation"],
-        summary: "Remove a routing rule (its execution log goes with it).",
+        summary: "Remove a routing rule (its execution log stays).",
         params: idParams("routingRuleId"),
         response: { 200: okResponse },
       },

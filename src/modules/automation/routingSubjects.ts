@@ -67,7 +67,9 @@ export async function mentionSubjects(db: DbOrTx, organizationId: string, mentio
     .leftJoin(socialIdentity, eq(socialIdentity.id, mention.identityId))
     .leftJoin(contact, eq(contact.id, socialIdentity.contactId))
     .where(and(eq(mention.organizationId, organizationId), inArray(mention.id, mentionIds)));
-  return rows.map(mentionSubject);
+  // In the order given (the order they were stored in).
+  const order = new Map(mentionIds.map((id, index) => [id, index]));
+  return rows.toSorted((a, b) => order.get(a.id)! - order.get(b.id)!).map(mentionSubject);
 }
 
 /** The organization's latest mentions (by arrival), for a dry run. */

@@ -61,9 +61,8 @@ export const routingRuleExecution = pgTable(
     organizationId: uuid("organization_id")
       .notNull()
       .references(() => organization.id, { onDelete: "cascade" }),
-    ruleId: uuid("rule_id")
-      .notNull()
-      .references(() => routingRule.id, { onDelete: "cascade" }),
+    /** Null once the rule is removed; the log stays. */
+    ruleId: uuid("rule_id").references(() => routingRule.id, { onDelete: "set null" }),
     /** The rule's name when it ran (rules are renamed). */
     ruleName: text("rule_name").notNull(),
     itemType: text("item_type", { enum: ["mention", "message"] }).notNull(),
