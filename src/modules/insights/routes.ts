@@ -55,7 +55,12 @@ const overviewSchema = z.array(
   z.object({
     departmentId: z.uuid(),
     departmentName: z.string(),
-    states: z.record(z.enum(insightStates), z.number()),
+    states: z.object({
+      new: z.number(),
+      acknowledged: z.number(),
+      in_progress: z.number(),
+      done: z.number(),
+    }),
     total: z.number(),
   }),
 );
