@@ -1,5 +1,7 @@
 import i18n from "i18next";
 import { initReactI18next } from "react-i18next";
+import { coreDe } from "./core.de.js";
+import { type CoreMessages, coreEn } from "./core.en.js";
 import { de } from "./de.js";
 import { en, type Messages } from "./en.js";
 import { inboxDe } from "./inbox.de.js";
@@ -54,7 +56,10 @@ i18n.on("languageChanged", (language) => {
 
 // Resources are bundled, so initialisation completes synchronously.
 void i18n.use(initReactI18next).init({
-  resources: { de: { translation: { ...de, ...inboxDe } }, en: { translation: { ...en, ...inboxEn } } },
+  resources: {
+    de: { translation: { ...de, ...inboxDe, ...coreDe } },
+    en: { translation: { ...en, ...inboxEn, ...coreEn } },
+  },
   lng: storedLocale() ?? browserLocale(),
   fallbackLng: "en",
   supportedLngs: [...locales],
@@ -66,6 +71,6 @@ export { i18n };
 declare module "i18next" {
   interface CustomTypeOptions {
     defaultNS: "translation";
-    resources: { translation: Messages & InboxMessages };
+    resources: { translation: Messages & InboxMessages & CoreMessages };
   }
 }
