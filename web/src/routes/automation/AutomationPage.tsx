@@ -282,6 +282,9 @@ function RuleEditor({ rule, onClose }: { rule?: RoutingRule; onClose: () => void
       : { name: "", appliesTo: "both", match: "all", conditions: [], actions: [], stopsFurtherRules: false },
   );
   const [limit, setLimit] = useState(1000);
+  // Stable keys for the rows, so removing one keeps the typed values of the others.
+  const [conditionKeys, setConditionKeys] = useState(() => draft.conditions.map(() => crypto.randomUUID()));
+  const [actionKeys, setActionKeys] = useState(() => draft.actions.map(() => crypto.randomUUID()));
   const save = useApiMutation(
     () =>
       rule
@@ -350,7 +353,7 @@ function RuleEditor({ rule, onClose }: { rule?: RoutingRule; onClose: () => void
             {t("core.automation.conditions")}
           </Text>
           {draft.conditions.map((condition, index) => (
-            <Paper key={`${condition.type}-${index}`} withBorder p="xs" radius="sm">
+            <Paper key={conditionKeys[index]} withBorder p="xs" radius="sm">
               <Group justify="space-between" mb={4}>
                 <Text size="sm" fw={500}>
                   {t(`core.automation.conditionTypes.${condition.type}`)}
@@ -358,9 +361,10 @@ function RuleEditor({ rule, onClose }: { rule?: RoutingRule; onClose: () => void
                 <ActionIcon
                   variant="subtle"
                   aria-label={t("core.automation.remove")}
-                  onClick={() =>
-                    setDraft({ ...draft, conditions: draft.conditions.filter((_, i) => i !== index) })
-                  }
+                  onClick={() => {
+                    setDraft({ ...draft, conditions: draft.conditions.filter((_, i) => i !== index) });
+                    setConditionKeys(conditionKeys.filter((_, i) => i !== index));
+                  }}
                 >
                   <IconX size={14} />
                 </ActionIcon>
@@ -373,19 +377,20 @@ function RuleEditor({ rule, onClose }: { rule?: RoutingRule; onClose: () => void
             aria-label={t("core.automation.addCondition")}
             data={conditionTypes.map((c) => ({ value: c, label: t(`core.automation.conditionTypes.${c}`) }))}
             value={null}
-            onChange={(value) =>
-              value &&
+            onChange={(value) => {
+              if (!value) return;
               setDraft({
                 ...draft,
                 conditions: [...draft.conditions, blankCondition(value as RuleCondition["type"])],
-              })
-            }
+              });
+              setConditionKeys([...conditionKeys, crypto.randomUUID()]);
+            }}
           />
           <Text fw={600} size="sm">
             {t("core.automation.actions")}
           </Text>
           {draft.actions.map((action, index) => (
-            <Paper key={`${action.type}-${index}`} withBorder p="xs" radius="sm">
+            <Paper key={actionKeys[index]} withBorder p="xs" radius="sm">
               <Group justify="space-between" mb={4}>
                 <Text size="sm" fw={500}>
                   {t(`core.automation.actionTypes.${action.type}`)}
@@ -393,7 +398,10 @@ function RuleEditor({ rule, onClose }: { rule?: RoutingRule; onClose: () => void
                 <ActionIcon
                   variant="subtle"
                   aria-label={t("core.automation.remove")}
-                  onClick={() => setDraft({ ...draft, actions: draft.actions.filter((_, i) => i !== index) })}
+                  onClick={() => {
+                    setDraft({ ...draft, actions: draft.actions.filter((_, i) => i !== index) });
+                    setActionKeys(actionKeys.filter((_, i) => i !== index));
+                  }}
                 >
                   <IconX size={14} />
                 </ActionIcon>
@@ -406,10 +414,11 @@ function RuleEditor({ rule, onClose }: { rule?: RoutingRule; onClose: () => void
             aria-label={t("core.automation.addAction")}
             data={actionTypes.map((a) => ({ value: a, label: t(`core.automation.actionTypes.${a}`) }))}
             value={null}
-            onChange={(value) =>
-              value &&
-              setDraft({ ...draft, actions: [...draft.actions, blankAction(value as RuleAction["type"])] })
-            }
+            onChange={(value) => {
+              if (!value) return;
+              setDraft({ ...draft, actions: [...draft.actions, blankAction(value as RuleAction["type"])] });
+              setActionKeys([...actionKeys, crypto.randomUUID()]);
+            }}
           />
           <Switch
             label={t("core.automation.stop")}
@@ -705,6 +714,7 @@ function ExecutionLog() {
                 <Stack gap={2}>
                   {e.outcomes.map((o, i) => (
                     <Text
+                      // biome-ignore lint/suspicious/noArrayIndexKey: a logged list that never changes.
                       key={`${o.type}-${i}`}
                       size="xs"
                       c={o.status === "failed" ? "red" : o.status === "skipped" ? "dimmed" : undefined}
