@@ -35,7 +35,8 @@ export function NotificationBell({ me }: { me: Me }) {
   useRealtime(
     "alerts.fired",
     () => void queryClient.invalidateQueries({ queryKey: notificationsQuery.queryKey }),
-    Boolean(me.organization),
+    // Viewers have no realtime stream (it carries the organization's events); their bell polls on focus.
+    Boolean(me.organization) && me.role !== "viewer",
   );
   if (!me.organization) return null;
   const items = notifications.data ?? [];
