@@ -102,7 +102,7 @@ beforeAll(async () => {
       {
         network: "mastodon",
         externalId: `${marker}-1`,
-        text: `Die Nordbahn-App stürzt bei jedem Start ab. Total unbrauchbar, ich bin wütend! #${marker}`,
+        text: `Die Nordbahn-App stürzt ständig ab, eine Katastrophe. Miserabel, ich bin stinksauer!!! #${marker}`,
         author: { handle: "pendlerin@social.example", displayName: "Pendlerin" },
         postedAt: new Date().toISOString(),
         languageHint: "de",
@@ -125,7 +125,7 @@ describe("the core team forwards a mention to R&D", () => {
     expect(await card.getByText("Negativ", { exact: true }).count()).toBe(1);
     await card.getByRole("button", { name: "An Abteilung weiterleiten" }).click();
     const dialog = carla.getByRole("dialog", { name: "Als Insight weiterleiten" });
-    await dialog.getByRole("textbox", { name: "Abteilung" }).click();
+    await dialog.getByLabel(/^Abteilung/).click();
     await carla.getByRole("option", { name: "R&D" }).click();
     await dialog.getByRole("textbox", { name: "Notiz für die Abteilung" }).fill(note);
     await dialog.getByRole("button", { name: "Weiterleiten" }).click();

@@ -82,7 +82,6 @@ function ForwardDialog({
             value={departmentId}
             onChange={setDepartmentId}
             required
-            searchable
             comboboxProps={{ withinPortal: true }}
           />
           <SegmentedControl
