@@ -48,12 +48,16 @@ export async function routeMentions(
   deps: RoutingDeps,
   props: { organizationId: string; mentionIds: string[] },
 ) {
+  // Most batches meet no rule at all: one cheap query, and the mentions are not read again.
+  if ((await activeRules(deps.db, props.organizationId, "mention")).length === 0) return [];
   const subjects = await mentionSubjects(deps.db, props.organizationId, props.mentionIds);
   return runRoutingRules(deps, { organizationId: props.organizationId, subjects });
 }
 
 /** Runs the organization's rules over one new incoming message (the inbox, after it is stored). */
 export async function routeMessage(deps: RoutingDeps, props: { organizationId: string; messageId: string }) {
+  // Without rules for messages the text is not analysed again.
+  if ((await activeRules(deps.db, props.organizationId, "message")).length === 0) return [];
   const subject = await messageSubject(deps.db, props.organizationId, props.messageId);
   if (!subject) return [];
   return runRoutingRules(deps, { organizationId: props.organizationId, subjects: [subject] });
