@@ -306,11 +306,26 @@ function HouseRules() {
 
 function Decisions() {
   const { t, i18n } = useTranslation();
+  const me = useMe();
   const decisions = useQuery(moderationDecisionsQuery);
+  const restore = useApiMutation(
+    (mentionId: string) =>
+      api(`/api/v1/mentions/${mentionId}/moderation`, { method: "POST", body: { action: "restore" } }),
+    [["moderation"]],
+  );
+  // Only a post's latest decision can be undone.
+  const latest = new Set<string>();
+  const undoable = new Set<string>();
+  for (const d of decisions.data ?? []) {
+    if (latest.has(d.mentionId)) continue;
+    latest.add(d.mentionId);
+    if (d.state === "hidden" || d.state === "removed") undoable.add(d.id);
+  }
   if (decisions.error) return <ErrorAlert error={decisions.error} onRetry={() => decisions.refetch()} />;
   if (!decisions.data) return <CenteredLoader />;
   return (
     <Table.ScrollContainer minWidth={640}>
+      {restore.error && <ErrorAlert error={restore.error} />}
       <Table striped aria-label={t("core.moderation.decisions")}>
         <Table.Tbody>
           {decisions.data.map((d) => (
@@ -320,6 +335,13 @@ function Decisions() {
               <Table.Td>{d.houseRuleTitle ?? "–"}</Table.Td>
               <Table.Td>{d.publicReason}</Table.Td>
               <Table.Td>{d.justification ?? ""}</Table.Td>
+              <Table.Td>
+                {me.canWrite && undoable.has(d.id) && (
+                  <Button size="compact-xs" variant="subtle" onClick={() => restore.mutate(d.mentionId)}>
+                    {t("core.moderation.restore")}
+                  </Button>
+                )}
+              </Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
