@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { routeMentions } from "../../src/modules/automation/routingRuleRunner.js";
 import { channel } from "../../src/modules/conversations/schema.js";
+import { organization } from "../../src/modules/organizations/schema.js";
 import { auditLog } from "../../src/platform/audit/schema.js";
 import { systemClock } from "../../src/platform/clock.js";
 import { createTestApp, type TestApp } from "../support/app.js";
@@ -214,6 +215,19 @@ describe(`moderation (${testBackend})`, () => {
     });
     expect(await actions(mild.id)).toContain("post.hidden");
     expect(await actions(worst.id)).toContain("post.removed");
+    // The published rules are public (drafts are not).
+    const [{ slug }] = (await t.db
+      .select({ slug: organization.slug })
+      .from(organization)
+      .where(eq(organization.id, org.organizationId))) as [{ slug: string }];
+    const publicRules = await t.app.inject({ method: "GET", url: `/api/v1/public/${slug}/house-rules` });
+    expect(publicRules.statusCode).toBe(200);
+    expect(publicRules.json()).toEqual([
+      { title: "Respektvoller Umgang", publicText: "Beleidigungen entfernen wir (Hausregel 1)." },
+    ]);
+    expect(
+      (await t.app.inject({ method: "GET", url: "/api/v1/public/no-such-org/house-rules" })).statusCode,
+    ).toBe(404);
     // Changing house rules is for the core team and admins.
     expect(
       (await org.rnd.api("POST", "/api/v1/moderation/house-rules", { title: "x", publicText: "y" }))

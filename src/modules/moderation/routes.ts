@@ -1,10 +1,13 @@
+import { eq } from "drizzle-orm";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { adminRoles, anyRole, writerRoles } from "../../platform/auth/roles.js";
 import type { Clock } from "../../platform/clock.js";
 import type { Db } from "../../platform/db/client.js";
+import { NotFoundError } from "../../platform/errors.js";
 import { orgOf } from "../../platform/http/access.js";
 import { idParams, isoDate, limitQuery, okResponse } from "../../platform/http/schemas.js";
+import { organization } from "../organizations/schema.js";
 import { createHouseRule, listHouseRules, removeHouseRule, updateHouseRule } from "./houseRules.js";
 import { listModerationDecisions, moderatePost, moderationQueue } from "./moderationDecider.js";
 import { moderationStates } from "./schema.js";
@@ -75,6 +78,27 @@ export const moderationRoutes: FastifyPluginAsyncZod<ModerationRoutesOptions> = 
       },
     },
     async (request) => listHouseRules(db, orgOf(request)),
+  );
+  app.get(
+    "/api/v1/public/:organizationSlug/house-rules",
+    {
+      config: { access: "public" },
+      schema: {
+        tags: ["moderation"],
+        summary: "An organization's published house rules, for everyone (linked from its channels).",
+        params: z.object({ organizationSlug: z.string().min(1).max(100) }),
+        response: { 200: z.array(z.object({ title: z.string(), publicText: z.string() })) },
+      },
+    },
+    async (request) => {
+      const [found] = await db
+        .select({ id: organization.id })
+        .from(organization)
+        .where(eq(organization.slug, request.params.organizationSlug));
+      if (!found) throw new NotFoundError("The organization");
+      const rules = await listHouseRules(db, { organizationId: found.id }, true);
+      return rules.map(({ title, publicText }) => ({ title, publicText }));
+    },
   );
   app.post(
     "/api/v1/moderation/house-rules",
