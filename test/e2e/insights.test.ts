@@ -165,6 +165,33 @@ describe("the core team forwards a mention to R&D", () => {
       .filter({ hasText: note });
     expect(await item.getByText("In Arbeit", { exact: true }).count()).toBe(1);
     await screenshot(carla, "insights-overview");
+  });
+
+  it("Carla writes a routing rule, tests it against past mentions and saves it; moderation and the voice of the customer open", async () => {
+    await carla
+      .getByRole("navigation", { name: "Hauptnavigation" })
+      .getByRole("link", { name: "Routing-Regeln" })
+      .click();
+    await carla.waitForURL(/\/automation$/);
+    await carla.getByRole("button", { name: "Regel hinzufügen" }).click();
+    const editor = carla.getByRole("dialog", { name: "Regel hinzufügen" });
+    await editor.getByRole("textbox", { name: /^Name/ }).fill("Negatives an R&D");
+    await editor.getByLabel("Bedingung hinzufügen").click();
+    await carla.getByRole("option", { name: "Stimmung" }).click();
+    await editor.getByLabel("Aktion hinzufügen").click();
+    await carla.getByRole("option", { name: "Priorität setzen" }).click();
+    await editor.getByRole("button", { name: "An vergangenen Erwähnungen testen" }).click();
+    const result = editor.getByTestId("dry-run-result");
+    await result.waitFor();
+    expect(await result.textContent()).toMatch(/^[1-9]\d* der letzten \d+ Erwähnungen hätten gepasst\.$/);
+    await screenshot(carla, "automation-dry-run");
+    await editor.getByRole("button", { name: "Regel speichern" }).click();
+    await editor.waitFor({ state: "detached" });
+    await carla.getByRole("list", { name: "Regeln" }).getByText("Negatives an R&D").waitFor();
+    await carla.goto(`${origin}/moderation`);
+    await carla.getByRole("heading", { name: "Moderation", level: 1 }).waitFor();
+    await carla.goto(`${origin}/voice`);
+    await carla.getByRole("heading", { name: "Stimme der Kund:innen", level: 1 }).waitFor();
     expect(pageErrors).toEqual([]);
   });
 });
