@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import { eq } from "drizzle-orm";
 import { connectors } from "../../src/connectors/registry.js";
+import { createRoutingRule } from "../../src/modules/automation/routingRules.js";
 import { allowPrivateHost } from "../../src/modules/channels/allowedPrivateHosts.js";
 import { createChannelAccount } from "../../src/modules/channels/channelAccounts.js";
 import { company, contact, contactNote, segment, socialIdentity } from "../../src/modules/contacts/schema.js";
@@ -9,9 +10,11 @@ import { channel, conversation, message, messageAttachment } from "../../src/mod
 import { receiveImportUpload } from "../../src/modules/crm/contactImporter.js";
 import { createContactWebhook } from "../../src/modules/crm/contactWebhooks.js";
 import { loadDemoData } from "../../src/modules/demo/demoLoader.js";
+import { forwardInsight } from "../../src/modules/insights/insightForwarder.js";
 import { saveAlertRule } from "../../src/modules/listening/alerts/alertRules.js";
 import { createQuery } from "../../src/modules/listening/queries.js";
 import { alert, deadLetter, mention } from "../../src/modules/listening/schema.js";
+import { createHouseRule } from "../../src/modules/moderation/houseRules.js";
 import { notifyMembers } from "../../src/modules/notifications/notifications.js";
 import { notification } from "../../src/modules/notifications/schema.js";
 import { createApiToken } from "../../src/modules/organizations/apiTokens.js";
@@ -20,6 +23,8 @@ import { department, member } from "../../src/modules/organizations/schema.js";
 import { openPrivacyRequest } from "../../src/modules/privacy/privacyRequests.js";
 import { slaBreach } from "../../src/modules/sla/schema.js";
 import { createBusinessHours, createSlaPolicy } from "../../src/modules/sla/slaSettings.js";
+import { requestToJoin } from "../../src/modules/voice/joinRequests.js";
+import { shareToVoc } from "../../src/modules/voice/vocCurator.js";
 import type { OrgContext } from "../../src/platform/auth/context.js";
 import { createPerson, type TestApp, testBaseUrl } from "./app.js";
 
@@ -84,7 +89,7 @@ export async function createPopulatedOrganization(t: TestApp, name: string) {
       handle: `fan${Date.now()}.bsky.social`,
     })
     .returning();
-  const rule = await saveAlertRule(t.db, ctx, {
+  const alertRuleRow = await saveAlertRule(t.db, ctx, {
     input: { name: "Storm", type: "storm", queryId: query.id },
     secretsKey: Buffer.alloc(32),
   });
@@ -112,7 +117,7 @@ export async function createPopulatedOrganization(t: TestApp, name: string) {
     .insert(alert)
     .values({
       organizationId: owner.organizationId,
-      ruleId: rule.id,
+      ruleId: alertRuleRow.id,
       type: "storm",
       title: "Storm",
       details: {},
@@ -247,6 +252,30 @@ export async function createPopulatedOrganization(t: TestApp, name: string) {
     input: { name: "CRM", url: "https://crm.example.com/konversa", events: ["contact.created"] },
     secretsKey: t.secretsKey,
   });
+  const routingRule = await createRoutingRule(t.db, ctx, {
+    name: "Negative to service",
+    conditions: [{ type: "sentiment", sentiments: ["negative"] }],
+    actions: [{ type: "set_priority", priority: 2 }],
+  });
+  const forwarded = await t.db.transaction((tx) =>
+    forwardInsight(tx, ctx, {
+      departmentId: departments[0]!.id,
+      note: "Fixture insight",
+      mentionId: aMention!.id,
+      at: new Date(),
+    }),
+  );
+  const rule = await createHouseRule(t.db, ctx, { title: "Respect", publicText: "No insults." });
+  const shared = await shareToVoc(t.db, ctx, {
+    mentionId: aMention!.id,
+    secretsKey: t.secretsKey,
+    at: new Date(),
+  });
+  const joinRequest = await requestToJoin(t.db, ctx, {
+    vocItemId: shared.id,
+    reason: "Fixture",
+    at: new Date(),
+  });
   return {
     owner,
     agent,
@@ -263,7 +292,7 @@ export async function createPopulatedOrganization(t: TestApp, name: string) {
       queryId: query.id,
       identityId: identity!.id,
       mentionId: aMention!.id,
-      ruleId: rule.id,
+      ruleId: alertRuleRow.id,
       alertId: fired!.id,
       deadLetterId: letter!.id,
       cannedResponseId: canned.id,
@@ -280,6 +309,11 @@ export async function createPopulatedOrganization(t: TestApp, name: string) {
       companyId: aCompany!.id,
       noteId: aNote!.id,
       segmentId: aSegment!.id,
+      routingRuleId: routingRule.id,
+      insightId: forwarded.insight.id,
+      houseRuleId: rule.id,
+      vocItemId: shared.id,
+      joinRequestId: joinRequest.request.id,
       // A purpose no list answer contains (every fixture value is checked as a possible leak).
       purpose: "audience_matching",
       token: invitation.token,
@@ -397,6 +431,26 @@ export const sampleBodies: Record<string, unknown> = {
     events: ["contact.created"],
   },
   "PATCH /api/v1/crm/webhooks/:webhookId": { name: "Renamed" },
+  "POST /api/v1/automation/rules": {
+    name: "Probe",
+    conditions: [],
+    actions: [{ type: "set_priority", priority: 1 }],
+  },
+  "PATCH /api/v1/automation/rules/:routingRuleId": { name: "Renamed" },
+  "PUT /api/v1/automation/rules/order": { ruleIds: [] },
+  "POST /api/v1/automation/dry-run": { conditions: [] },
+  "POST /api/v1/insights": {
+    departmentId: "00000000-0000-4000-8000-000000000000",
+    note: "probe",
+    mentionId: "00000000-0000-4000-8000-000000000000",
+  },
+  "PUT /api/v1/insights/:insightId/state": { state: "acknowledged" },
+  "POST /api/v1/moderation/house-rules": { title: "Probe", publicText: "Be kind." },
+  "PATCH /api/v1/moderation/house-rules/:houseRuleId": { title: "Renamed" },
+  "POST /api/v1/mentions/:mentionId/moderation": { action: "restore" },
+  "POST /api/v1/mentions/:mentionId/voc": {},
+  "POST /api/v1/voc/:vocItemId/join-requests": { reason: "probe" },
+  "PUT /api/v1/voc/join-requests/:joinRequestId": { decision: "declined" },
   "PUT /api/v1/settings/smtp": {
     host: "localhost",
     port: 25,

@@ -71,7 +71,9 @@ const appRoute = createRoute({
 const indexRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/",
-  beforeLoad: () => {
+  beforeLoad: ({ context }) => {
+    // Viewers read the voice of the customer only; everybody else starts in the inbox.
+    if (context.me.role === "viewer") throw redirect({ to: "/voice" });
     throw redirect({ to: "/inbox", search: { status: "open" } });
   },
 });
@@ -184,7 +186,37 @@ const deadLettersRoute = createRoute({
 const insightsRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/insights",
-  component: lazyRouteComponent(() => import("./routes/placeholder/ComingSoon.js"), "InsightsPage"),
+  component: lazyRouteComponent(() => import("./routes/insights/InsightsPage.js"), "InsightsPage"),
+});
+
+export const insightRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/insights/$insightId",
+  component: lazyRouteComponent(() => import("./routes/insights/InsightsPage.js"), "InsightPage"),
+});
+
+const automationRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/automation",
+  component: lazyRouteComponent(() => import("./routes/automation/AutomationPage.js"), "AutomationPage"),
+});
+
+const moderationRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/moderation",
+  component: lazyRouteComponent(() => import("./routes/moderation/ModerationPage.js"), "ModerationPage"),
+});
+
+const voiceRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/voice",
+  component: lazyRouteComponent(() => import("./routes/voice/VoicePage.js"), "VoicePage"),
+});
+
+const voiceRequestsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/voice/requests",
+  component: lazyRouteComponent(() => import("./routes/voice/VoicePage.js"), "JoinRequestsPage"),
 });
 
 const contactsRoute = createRoute({
@@ -303,6 +335,11 @@ const routeTree = rootRoute.addChildren([
     companiesRoute,
     identityQueueRoute,
     insightsRoute,
+    insightRoute,
+    automationRoute,
+    moderationRoute,
+    voiceRoute,
+    voiceRequestsRoute,
     settingsRoute.addChildren([
       settingsIndexRoute,
       membersRoute,

@@ -2,6 +2,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import type { InboundMessage } from "../../connectors/connector.js";
 import type { AuditActor } from "../../platform/audit/audit.js";
 import type { NormalizedPost } from "../../platform/posts/normalizedPost.js";
+import { routeMessage } from "../automation/routingRuleRunner.js";
 import { receiveMessage } from "../conversations/messageReceiver.js";
 import { conversation, message } from "../conversations/schema.js";
 import type { InboxDeps } from "../conversations/workflow.js";
@@ -56,6 +57,9 @@ export async function receiveInbound(deps: InboxDeps, props: ReceiveInboundProps
       attachments: m.attachments,
     });
     if (!result.duplicate) received += 1;
+    if (result.messageId && !result.duplicate) {
+      await routeMessage(deps, { organizationId: props.organizationId, messageId: result.messageId });
+    }
   }
   return { received, posts: props.posts.length };
 }

@@ -5,6 +5,7 @@ import { adminRoles, anyRole, writerRoles } from "../../platform/auth/roles.js";
 import { NotFoundError, ValidationError } from "../../platform/errors.js";
 import { orgOf } from "../../platform/http/access.js";
 import { idParams, isoDate, okResponse } from "../../platform/http/schemas.js";
+import { routeMessage } from "../automation/routingRuleRunner.js";
 import { maxBulkSelection, updateConversations } from "./bulkConversationUpdater.js";
 import { renderCannedResponse } from "./cannedResponseRenderer.js";
 import {
@@ -382,13 +383,17 @@ export const conversationWorkRoutes: FastifyPluginAsyncZod<InboxDeps> = async (a
         },
       },
     },
-    async (request, reply) =>
-      reply.status(201).send(
-        await receiveMessage(deps, orgOf(request), {
-          channelId: request.params.channelId,
-          ...request.body,
-        }),
-      ),
+    async (request, reply) => {
+      const ctx = orgOf(request);
+      const received = await receiveMessage(deps, ctx, {
+        channelId: request.params.channelId,
+        ...request.body,
+      });
+      if (received.messageId && !received.duplicate) {
+        await routeMessage(deps, { organizationId: ctx.organizationId, messageId: received.messageId });
+      }
+      return reply.status(201).send(received);
+    },
   );
   app.put(
     "/api/v1/channels/:channelId/csat",

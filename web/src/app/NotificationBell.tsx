@@ -38,8 +38,10 @@ export function NotificationBell({ me }: { me: Me }) {
   const [seen, setSeen] = useState(() => readSeen(organizationId));
   const [opened, setOpened] = useState(false);
   const refresh = () => void queryClient.invalidateQueries({ queryKey: notificationsQuery.queryKey });
-  useRealtime("alerts.fired", refresh, Boolean(me.organization));
-  useRealtime("notifications.created", refresh, Boolean(me.organization));
+  // Viewers have no realtime stream (it carries the organization's events); their bell polls on focus.
+  const live = Boolean(me.organization) && me.role !== "viewer";
+  useRealtime("alerts.fired", refresh, live);
+  useRealtime("notifications.created", refresh, live);
   if (!me.organization) return null;
   const items = notifications.data ?? [];
   const isUnread = (n: (typeof items)[number]) =>

@@ -405,6 +405,7 @@ export const de: Messages = {
     agent: "Agent",
     analyst: "Analyst",
     dpo: "Datenschutzbeauftragte:r",
+    viewer: "Leser:in (Stimme der Kund:innen)",
   },
   members: {
     description: "Die Personen dieser Organisation mit Rolle und Abteilungen.",

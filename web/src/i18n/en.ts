@@ -395,6 +395,7 @@ export const en = {
     agent: "Agent",
     analyst: "Analyst",
     dpo: "Data protection officer",
+    viewer: "Viewer (voice of the customer)",
   },
   members: {
     description: "People in this organization, their role and their departments.",

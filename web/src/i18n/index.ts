@@ -4,6 +4,8 @@ import { channelsDe } from "./channels.de.js";
 import { type ChannelsMessages, channelsEn } from "./channels.en.js";
 import { contacts360De } from "./contacts360.de.js";
 import { type Contacts360Messages, contacts360En } from "./contacts360.en.js";
+import { coreDe } from "./core.de.js";
+import { type CoreMessages, coreEn } from "./core.en.js";
 import { crmDe } from "./crm.de.js";
 import { type CrmMessages, crmEn } from "./crm.en.js";
 import { de } from "./de.js";
@@ -61,8 +63,8 @@ i18n.on("languageChanged", (language) => {
 // Resources are bundled, so initialisation completes synchronously.
 void i18n.use(initReactI18next).init({
   resources: {
-    de: { translation: { ...de, ...inboxDe, ...channelsDe, ...crmDe, ...contacts360De } },
-    en: { translation: { ...en, ...inboxEn, ...channelsEn, ...crmEn, ...contacts360En } },
+    de: { translation: { ...de, ...inboxDe, ...channelsDe, ...crmDe, ...contacts360De, ...coreDe } },
+    en: { translation: { ...en, ...inboxEn, ...channelsEn, ...crmEn, ...contacts360En, ...coreEn } },
   },
   lng: storedLocale() ?? browserLocale(),
   fallbackLng: "en",
@@ -76,7 +78,12 @@ declare module "i18next" {
   interface CustomTypeOptions {
     defaultNS: "translation";
     resources: {
-      translation: Messages & InboxMessages & ChannelsMessages & CrmMessages & Contacts360Messages;
+      translation: Messages &
+        InboxMessages &
+        ChannelsMessages &
+        CrmMessages &
+        Contacts360Messages &
+        CoreMessages;
     };
   }
 }
