@@ -1,8 +1,17 @@
+import { type BlueskyPostView, normalizeBlueskyPost } from "../../src/connectors/bluesky/blueskyPosts.js";
+import { parseEmail } from "../../src/connectors/email/emailMessage.js";
 import { feedPosts } from "../../src/connectors/feeds/feedConnector.js";
 import { readFeed } from "../../src/connectors/feeds/feedItems.js";
 import type { MastodonStatus } from "../../src/connectors/mastodon/mastodonApi.js";
 import { statusPost } from "../../src/connectors/mastodon/mastodonConnector.js";
-import { atomDocument, jsonFeedDocument, mastodonTimelinePage, rssDocument } from "./inputs.js";
+import {
+  atomDocument,
+  blueskySearchPage,
+  emailSource,
+  jsonFeedDocument,
+  mastodonTimelinePage,
+  rssDocument,
+} from "./inputs.js";
 
 /**
  * One benchmark case: `inputs(k)` builds k distinct raw payloads up front (so generation is not
@@ -37,6 +46,27 @@ export const cases: ConnectorCase[] = [
       let n = 0;
       for (const status of JSON.parse(page as string) as MastodonStatus[]) if (statusPost(status)) n++;
       return n;
+    },
+  },
+  {
+    name: "bluesky",
+    unit: "posts",
+    inputs: (count) => Array.from({ length: count }, (_, i) => blueskySearchPage(i)),
+    normalise(page) {
+      let n = 0;
+      for (const post of (JSON.parse(page as string) as { posts: BlueskyPostView[] }).posts) {
+        if (normalizeBlueskyPost(post)) n++;
+      }
+      return n;
+    },
+  },
+  {
+    name: "email",
+    unit: "mails",
+    inputs: (count) => Array.from({ length: count }, (_, i) => Buffer.from(emailSource(i))),
+    async normalise(source) {
+      await parseEmail(source as Buffer, { receivedAt: new Date() });
+      return 1;
     },
   },
 ];

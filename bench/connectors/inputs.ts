@@ -103,3 +103,98 @@ export function mastodonTimelinePage(seed: number): string {
   }
   return JSON.stringify(statuses);
 }
+
+/**
+ * One customer e-mail as MIME source: multipart/alternative (plain + HTML, quoted-printable
+ * umlauts), threading headers, and every fourth one with a 20 KB PDF attachment (base64).
+ */
+export function emailSource(seed: number): string {
+  const boundary = `b${seed}`;
+  const alt = `a${seed}`;
+  const text = paragraph(seed, 6);
+  const qp = (s: string) =>
+    Buffer.from(s, "utf8")
+      .toString("latin1")
+      .replace(/[^\x20-\x7e]/g, (c) => `=${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+  const parts = [
+    `--${boundary}`,
+    `Content-Type: multipart/alternative; boundary="${alt}"`,
+    "",
+    `--${alt}`,
+    "Content-Type: text/plain; charset=utf-8",
+    "Content-Transfer-Encoding: quoted-printable",
+    "",
+    qp(text),
+    `--${alt}`,
+    "Content-Type: text/html; charset=utf-8",
+    "Content-Transfer-Encoding: quoted-printable",
+    "",
+    qp(
+      `<html><body><div style="font-family:Arial">${html(seed, 6)}</div><blockquote>Am 01.11. schrieb Service: …</blockquote></body></html>`,
+    ),
+    `--${alt}--`,
+  ];
+  if (seed % 4 === 0) {
+    parts.push(
+      `--${boundary}`,
+      `Content-Type: application/pdf; name="rechnung-${seed}.pdf"`,
+      "Content-Transfer-Encoding: base64",
+      `Content-Disposition: attachment; filename="rechnung-${seed}.pdf"`,
+      "",
+      Buffer.alloc(20_000, seed % 251)
+        .toString("base64")
+        .replace(/.{76}/g, "$&\r\n"),
+    );
+  }
+  parts.push(`--${boundary}--`, "");
+  return [
+    `From: Kunde ${seed % 97} <kunde${seed % 97}@example.com>`,
+    "To: service@nordbahn.example",
+    `Subject: =?UTF-8?Q?Beschwerde_=C3=BCber_Lieferung_${seed}?=`,
+    `Message-ID: <m${seed}@mail.example.com>`,
+    `In-Reply-To: <r${seed}@nordbahn.example>`,
+    `References: <t${seed}@mail.example.com> <r${seed}@nordbahn.example>`,
+    "Date: Mon, 23 Nov 2026 10:00:00 +0100",
+    "MIME-Version: 1.0",
+    `Content-Type: multipart/mixed; boundary="${boundary}"`,
+    "",
+    ...parts,
+  ].join("\r\n");
+}
+
+/** One page of `app.bsky.feed.searchPosts` as the AppView returns it (JSON text). */
+export function blueskySearchPage(seed: number): string {
+  const posts = [];
+  for (let i = 0; i < 25; i++) {
+    const n = seed * 25 + i;
+    posts.push({
+      uri: `at://did:plc:user${n % 307}/app.bsky.feed.post/3k${n.toString(36).padStart(11, "a")}`,
+      cid: `bafyreib${n.toString(36).padStart(50, "q")}`,
+      author: {
+        did: `did:plc:user${n % 307}`,
+        handle: `user${n % 307}.bsky.social`,
+        displayName: `Nutzer ${n % 307}`,
+        followersCount: n % 4000,
+      },
+      record: {
+        $type: "app.bsky.feed.post",
+        text: paragraph(n, 2).slice(0, 300),
+        createdAt: "2026-11-01T10:00:00.000Z",
+        langs: [n % 2 ? "de" : "en"],
+        ...(n % 3 === 0
+          ? {
+              reply: {
+                root: { uri: `at://did:plc:brand/app.bsky.feed.post/3kroot${n}`, cid: "bafyroot" },
+                parent: { uri: `at://did:plc:brand/app.bsky.feed.post/3kparent${n}`, cid: "bafyparent" },
+              },
+            }
+          : {}),
+      },
+      indexedAt: "2026-11-01T10:00:01.000Z",
+      likeCount: n % 7,
+      repostCount: n % 3,
+      replyCount: n % 5,
+    });
+  }
+  return JSON.stringify({ posts, cursor: String(seed) });
+}
