@@ -403,6 +403,30 @@ describe(`CRM exchange (${testBackend})`, () => {
     }
   });
 
+  it("contacts created and changed on the contacts page reach the CRM's outbox too", async () => {
+    const hook = await api("POST", "/api/v1/crm/webhooks", {
+      name: "Second CRM",
+      url: "https://crm.example.com/konversa",
+      events: ["contact.created", "contact.updated"],
+    });
+    expect(hook.statusCode, hook.body).toBe(201);
+    const created = await api("POST", "/api/v1/contacts", { displayName: "Paula Page" });
+    expect(created.statusCode, created.body).toBe(201);
+    const contactId = created.json().id as string;
+    const changed = await api("PATCH", `/api/v1/contacts/${contactId}`, { tags: ["vip"] });
+    expect(changed.statusCode, changed.body).toBe(200);
+    const queued = await t.db
+      .select({ event: contactWebhookDelivery.event })
+      .from(contactWebhookDelivery)
+      .where(
+        and(
+          eq(contactWebhookDelivery.webhookId, hook.json().id),
+          eq(contactWebhookDelivery.contactId, contactId),
+        ),
+      );
+    expect(queued.map((q) => q.event).sort()).toEqual(["contact.created", "contact.updated"]);
+  });
+
   it("refuses an identity that is linked to somebody else, and answers not found for another organization's contact", async () => {
     const a = (await api("POST", "/api/v1/crm/contacts", { displayName: "Ida Eins" })).json();
     const b = (await api("POST", "/api/v1/crm/contacts", { displayName: "Ida Zwei" })).json();

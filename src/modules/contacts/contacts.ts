@@ -3,6 +3,7 @@ import { recordAudit } from "../../platform/audit/audit.js";
 import type { OrgContext } from "../../platform/auth/context.js";
 import type { Db, DbOrTx } from "../../platform/db/client.js";
 import { NotFoundError, ValidationError } from "../../platform/errors.js";
+import { enqueueContactEvent } from "../crm/contactEvents.js";
 import { member } from "../organizations/schema.js";
 import { consentRecord } from "../privacy/schema.js";
 import { company, contact, type SegmentFilter, socialIdentity } from "./schema.js";
@@ -133,6 +134,12 @@ export async function createContact(db: Db, ctx: OrgContext, input: ContactInput
       entityId: row!.id,
       details: { fields: Object.keys(input) },
     });
+    await enqueueContactEvent(tx, {
+      organizationId: ctx.organizationId,
+      event: "contact.created",
+      contactId: row!.id,
+      at: new Date(),
+    });
     return row!;
   });
 }
@@ -155,6 +162,12 @@ export async function updateContact(db: Db, ctx: OrgContext, id: string, input: 
       entityType: "contact",
       entityId: id,
       details: { fields: Object.keys(changes) },
+    });
+    await enqueueContactEvent(tx, {
+      organizationId: ctx.organizationId,
+      event: "contact.updated",
+      contactId: id,
+      at: new Date(),
     });
     return row!;
   });

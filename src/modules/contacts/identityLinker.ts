@@ -3,6 +3,7 @@ import { recordAudit } from "../../platform/audit/audit.js";
 import type { OrgContext } from "../../platform/auth/context.js";
 import type { Db, DbOrTx, Tx } from "../../platform/db/client.js";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../../platform/errors.js";
+import { enqueueContactEvent } from "../crm/contactEvents.js";
 import { hasConsent } from "../privacy/consents.js";
 import { dataUseModeOf } from "../privacy/dataUseModes.js";
 import { getContact } from "./contacts.js";
@@ -108,6 +109,14 @@ export async function linkIdentityInTx(
     entityType: "contact",
     entityId: props.contactId,
     details: { identityId: identity.id, decisionId: decision!.id, source: props.source },
+  });
+  // An existing CRM hears of the link in the same transaction (outbox).
+  await enqueueContactEvent(tx, {
+    organizationId: ctx.organizationId,
+    event: "identity.linked",
+    contactId: props.contactId,
+    details: { identityId: identity.id },
+    at: new Date(),
   });
   return decision!;
 }
