@@ -164,7 +164,7 @@ export function rateLimitFromHeaders(
 
 /** A WHATWG fetch on top of the SSRF-guarded request, for the AT Protocol client. */
 function guardedFetch(allowHosts: readonly string[], rateLimit: { current?: RateLimitState }) {
-  return async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+  return async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     // The client hands over a Request (with the session's authorization) or a URL and init.
     const request = new Request(input, init);
     const method = request.method.toUpperCase();
