@@ -10,6 +10,7 @@ import { conversationRoutes } from "./modules/conversations/routes.js";
 import { conversationWorkRoutes } from "./modules/conversations/workRoutes.js";
 import { startDemoStream } from "./modules/demo/listeningDemo.js";
 import { demoRoutes } from "./modules/demo/routes.js";
+import { kpiRoutes } from "./modules/kpis/routes.js";
 import { alertRoutes } from "./modules/listening/alertRoutes.js";
 import { mentionExportRoutes } from "./modules/listening/exportRoutes.js";
 import { intelligenceRoutes } from "./modules/listening/intelligenceRoutes.js";
@@ -108,6 +109,7 @@ export async function buildApp(props: BuildAppProps) {
     requeue: (subject, data) => bus.publish(subject, data),
   });
   await app.register(themeRoutes, { db });
+  await app.register(kpiRoutes, { db, clock });
   await app.register(realtimeRoutes, { bus });
   const channelDeps = { db, clock, secretsKey, connectors, bus, submitPosts: gateway.submitPosts };
   await app.register(channelAccountRoutes, channelDeps);

@@ -5,8 +5,8 @@ import type { Db, DbOrTx } from "../../platform/db/client.js";
 import { ConflictError, NotFoundError, ValidationError } from "../../platform/errors.js";
 import { assertDepartmentsBelong } from "../organizations/members.js";
 import { insightsHandled } from "./insightsHook.js";
-import { type KpiKey, lowerIsBetter } from "./kpiCatalog.js";
 import { emptyCounts, kpiValues, loadKpiCounts } from "./kpiCalculator.js";
+import { type KpiKey, lowerIsBetter } from "./kpiCatalog.js";
 import { addInterval, startOf } from "./periods.js";
 import { type GoalPeriod, kpiGoal } from "./schema.js";
 
@@ -20,8 +20,10 @@ export interface GoalInput {
 
 function checkTarget(input: Pick<GoalInput, "kpi" | "target">) {
   if (input.kpi === "insights_handled")
-    throw new ValidationError("Insights handled cannot have a goal yet: the insights module does not record them.");
-  if (!Number.isFinite(input.target) || input.target < 0 && input.kpi !== "net_sentiment")
+    throw new ValidationError(
+      "Insights handled cannot have a goal yet: the insights module does not record them.",
+    );
+  if (!Number.isFinite(input.target) || (input.target < 0 && input.kpi !== "net_sentiment"))
     throw new ValidationError("The target must be a number of at least 0 (net sentiment: −1 to 1).");
 }
 
@@ -49,7 +51,8 @@ export async function createGoal(db: Db, ctx: OrgContext, input: GoalInput) {
           eq(kpiGoal.period, input.period),
         ),
       );
-    if (existing) throw new ConflictError("This KPI has a goal for this scope and period already; change that one.");
+    if (existing)
+      throw new ConflictError("This KPI has a goal for this scope and period already; change that one.");
     const [created] = await tx
       .insert(kpiGoal)
       .values({ organizationId: ctx.organizationId, ...input, createdByMemberId: ctx.memberId })
@@ -163,7 +166,11 @@ export async function goalProgress(
             insightsHandled: handled,
           });
           const actual = values[goal.kpi as KpiKey];
-          return { periodStart: points[i]!.from, actual, met: meetsGoal(goal.kpi as KpiKey, actual, goal.target) };
+          return {
+            periodStart: points[i]!.from,
+            actual,
+            met: meetsGoal(goal.kpi as KpiKey, actual, goal.target),
+          };
         }),
       );
       const last = trend.at(-1)!;

@@ -1,5 +1,5 @@
-import { and, eq, type SQL, sql } from "drizzle-orm";
-import type { DbOrTx } from "../../platform/db/client.js";
+import { sql } from "drizzle-orm";
+import { type DbOrTx, sqlRows } from "../../platform/db/client.js";
 import { percentile } from "./histogram.js";
 import { insightsHandled } from "./insightsHook.js";
 import type { KpiValues } from "./kpiCatalog.js";
@@ -98,7 +98,10 @@ const share = (part: number, whole: number) => (whole === 0 ? null : part / whol
  * The KPIs from counts. `department`: the scope is one department, whose sentiment is that of its
  * conversations; the organization's is that of the mentions (docs/kpis.md).
  */
-export function kpiValues(c: KpiCounts, scope: { department: boolean; insightsHandled: number | null }): KpiValues {
+export function kpiValues(
+  c: KpiCounts,
+  scope: { department: boolean; insightsHandled: number | null },
+): KpiValues {
   const voice = scope.department
     ? { positive: c.positive, negative: c.negative, total: c.positive + c.neutral + c.negative }
     : {
@@ -159,12 +162,12 @@ export async function loadKpiCounts(db: DbOrTx, query: KpiQuery): Promise<PointC
     segments.map((s) => sql`(${s.point}::int, ${s.grain}::text, ${s.start.toISOString()}::timestamptz)`),
     sql`, `,
   )}) as seg(point, grain, start)`;
-  const filters = (table: typeof kpiServiceRollup | typeof kpiResponseHistogram): SQL => {
-    const conditions = [eq(table.organizationId, query.organizationId)];
-    if (query.departmentId) conditions.push(eq(table.departmentKey, query.departmentId));
-    if (query.channel) conditions.push(eq(table.channel, query.channel));
-    return and(...conditions)!;
-  };
+  // The rollup tables are read under the alias r.
+  const conditions = [sql`r.organization_id = ${query.organizationId}`];
+  if (query.channel) conditions.push(sql`r.channel = ${query.channel}`);
+  const mentionFilter = sql.join(conditions, sql` and `);
+  if (query.departmentId) conditions.push(sql`r.department_key = ${query.departmentId}`);
+  const filter = sql.join(conditions, sql` and `);
   const byDepartment = query.byDepartment === true;
   const department = byDepartment ? sql`r.department_key` : sql`null::uuid`;
   const counts = (point: number, departmentKey: string | null) => {
@@ -177,7 +180,9 @@ export async function loadKpiCounts(db: DbOrTx, query: KpiQuery): Promise<PointC
     }
     return c;
   };
-  const service = await db.execute<Record<string, unknown>>(sql`
+  const service = await sqlRows<Record<string, unknown>>(
+    db,
+    sql`
     select seg.point, ${department} as department_key,
       sum(r.conversations_opened) as "conversationsOpened", sum(r.conversations_breached) as "conversationsBreached",
       sum(r.questions) as "questions", sum(r.answered) as "answered", sum(r.answered_within_sla) as "answeredWithinSla",
@@ -186,34 +191,39 @@ export async function loadKpiCounts(db: DbOrTx, query: KpiQuery): Promise<PointC
       sum(r.csat_sum) as "csatSum", sum(r.csat_satisfied) as "csatSatisfied", sum(r.positive) as "positive",
       sum(r.neutral) as "neutral", sum(r.negative) as "negative"
     from ${kpiServiceRollup} r join ${seg} on r.grain = seg.grain and r.period_start = seg.start
-    where ${filters(kpiServiceRollup)}
-    group by 1, 2`);
-  for (const row of rowsOf(service)) {
+    where ${filter}
+    group by 1, 2`,
+  );
+  for (const row of service) {
     const c = counts(Number(row.point), (row.department_key as string | null) ?? null);
     for (const field of serviceFields) c[field] = Number(row[field] ?? 0);
   }
   if (query.withPercentiles !== false) {
-    const histogram = await db.execute<Record<string, unknown>>(sql`
+    const histogram = await sqlRows<Record<string, unknown>>(
+      db,
+      sql`
       select seg.point, ${department} as department_key, r.kind, r.bucket, sum(r.responses) as responses
       from ${kpiResponseHistogram} r join ${seg} on r.grain = seg.grain and r.period_start = seg.start
-      where ${filters(kpiResponseHistogram)}
-      group by 1, 2, 3, 4`);
-    for (const row of rowsOf(histogram)) {
+      where ${filter}
+      group by 1, 2, 3, 4`,
+    );
+    for (const row of histogram) {
       const c = counts(Number(row.point), (row.department_key as string | null) ?? null);
       c[row.kind === "first" ? "first" : "all"].set(Number(row.bucket), Number(row.responses));
     }
   }
   if (!query.departmentId) {
-    const mentionFilter = [eq(kpiMentionRollup.organizationId, query.organizationId)];
-    if (query.channel) mentionFilter.push(eq(kpiMentionRollup.channel, query.channel));
-    const mentions = await db.execute<Record<string, unknown>>(sql`
+    const mentions = await sqlRows<Record<string, unknown>>(
+      db,
+      sql`
       select seg.point, sum(r.mentions) as mentions, sum(r.positive) as positive, sum(r.neutral) as neutral,
         sum(r.negative) as negative, sum(r.brand_mentions) as brand, sum(r.competitor_mentions) as competitor,
         sum(r.own_posts) as own_posts, sum(r.own_post_comments) as comments, sum(r.own_post_shares) as shares
       from ${kpiMentionRollup} r join ${seg} on r.grain = seg.grain and r.period_start = seg.start
-      where ${and(...mentionFilter)}
-      group by 1`);
-    for (const row of rowsOf(mentions)) {
+      where ${mentionFilter}
+      group by 1`,
+    );
+    for (const row of mentions) {
       const c = result[Number(row.point)]!.total;
       c.mentions = Number(row.mentions);
       c.mentionPositive = Number(row.positive);
@@ -230,12 +240,6 @@ export async function loadKpiCounts(db: DbOrTx, query: KpiQuery): Promise<PointC
     for (const point of result) for (const c of point.departments.values()) addInto(point.total, c);
   }
   return result;
-}
-
-/** node-postgres answers `{ rows }`, PGlite too; both through Drizzle's execute. */
-function rowsOf(result: unknown): Array<Record<string, unknown>> {
-  if (Array.isArray(result)) return result as Array<Record<string, unknown>>;
-  return ((result as { rows?: Array<Record<string, unknown>> }).rows ?? []) as Array<Record<string, unknown>>;
 }
 
 export interface KpiScope {

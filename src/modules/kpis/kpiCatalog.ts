@@ -116,7 +116,10 @@ export const kpiLabels: Record<"en" | "de", Record<KpiKey, string>> = {
 export function formatKpi(key: KpiKey, value: number | null, locale: "en" | "de" = "en"): string {
   if (value === null) return "–";
   const number = (n: number, digits: number) =>
-    n.toLocaleString(locale === "de" ? "de-DE" : "en-GB", { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+    n.toLocaleString(locale === "de" ? "de-DE" : "en-GB", {
+      maximumFractionDigits: digits,
+      minimumFractionDigits: 0,
+    });
   switch (kpiUnits[key]) {
     case "minutes":
       return `${number(value, 1)} min`;

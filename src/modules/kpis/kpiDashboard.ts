@@ -30,7 +30,11 @@ export function defaultInterval(from: Date, to: Date): Interval {
  * The KPI dashboard: the range's KPIs for the scope (a department or everyone), every department
  * side by side, the trend, and target vs actual of the goals. Read from the rollups only.
  */
-export async function kpiDashboard(db: DbOrTx, ctx: Pick<OrgContext, "organizationId">, q: KpiDashboardQuery) {
+export async function kpiDashboard(
+  db: DbOrTx,
+  ctx: Pick<OrgContext, "organizationId">,
+  q: KpiDashboardQuery,
+) {
   if (q.to <= q.from) throw new ValidationError("The range ends before it starts; pick a later `to`.");
   if (q.to.getTime() - q.from.getTime() > 3 * 366 * dayMs)
     throw new ValidationError("The range is longer than three years; pick a shorter one.");
@@ -39,7 +43,8 @@ export async function kpiDashboard(db: DbOrTx, ctx: Pick<OrgContext, "organizati
     from: p.start < q.from ? q.from : p.start,
     to: p.end > q.to ? q.to : p.end,
   }));
-  if (points.length > 400) throw new ValidationError("That is too many trend points; choose a longer interval.");
+  if (points.length > 400)
+    throw new ValidationError("That is too many trend points; choose a longer interval.");
   const departments = await db
     .select({ id: department.id, name: department.name })
     .from(department)

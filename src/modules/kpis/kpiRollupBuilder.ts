@@ -6,8 +6,8 @@ import { socialIdentity } from "../contacts/schema.js";
 import { channel, conversation, message } from "../conversations/schema.js";
 import { listeningQuery, mention } from "../listening/schema.js";
 import { businessMinutesBetween } from "../sla/businessTime.js";
-import { type EffectivePolicy, policyFor } from "../sla/slaClock.js";
 import { slaBreach } from "../sla/schema.js";
+import { type EffectivePolicy, policyFor } from "../sla/slaClock.js";
 import { bucketOf } from "./histogram.js";
 import { addInterval, dayMs, startOfDay, startOfMonth, startOfWeek } from "./periods.js";
 import {
@@ -40,7 +40,10 @@ const chunkDays = 31;
  */
 export async function rollUpKpis(db: Db, props: RollUpKpisProps) {
   const { organizationId } = props;
-  const [state] = await db.select().from(kpiRollupState).where(eq(kpiRollupState.organizationId, organizationId));
+  const [state] = await db
+    .select()
+    .from(kpiRollupState)
+    .where(eq(kpiRollupState.organizationId, organizationId));
   let days: Date[];
   if (props.rebuild) {
     days = daysBetween(props.rebuild.from, props.rebuild.to);
@@ -77,7 +80,10 @@ async function allDaysWithData(db: Db, organizationId: string, now: Date) {
     .from(sql`(select 1) as one`);
   const starts = [first?.conversations, first?.mentions].filter((d) => d != null).map((d) => new Date(d!));
   if (starts.length === 0) return [];
-  const earliest = Math.max(Math.min(...starts.map((d) => d.getTime())), now.getTime() - firstRunDays * dayMs);
+  const earliest = Math.max(
+    Math.min(...starts.map((d) => d.getTime())),
+    now.getTime() - firstRunDays * dayMs,
+  );
   return daysBetween(new Date(earliest), addInterval("day", startOfDay(now)));
 }
 
@@ -158,7 +164,11 @@ function contiguousRanges(days: Date[]): Array<{ from: Date; to: Date }> {
   const ranges: Array<{ from: Date; to: Date }> = [];
   for (const day of days) {
     const last = ranges.at(-1);
-    if (last && last.to.getTime() === day.getTime() && last.to.getTime() - last.from.getTime() < chunkDays * dayMs) {
+    if (
+      last &&
+      last.to.getTime() === day.getTime() &&
+      last.to.getTime() - last.from.getTime() < chunkDays * dayMs
+    ) {
       last.to = addInterval("day", day);
     } else {
       ranges.push({ from: day, to: addInterval("day", day) });
@@ -173,7 +183,9 @@ type HistogramRow = typeof kpiResponseHistogram.$inferInsert;
 async function recomputeDays(db: Db, organizationId: string, range: { from: Date; to: Date }) {
   const { service, histogram } = await serviceContributions(db, organizationId, range);
   await db.transaction(async (tx) => {
-    const inRange = (table: typeof kpiServiceRollup | typeof kpiResponseHistogram | typeof kpiMentionRollup) =>
+    const inRange = (
+      table: typeof kpiServiceRollup | typeof kpiResponseHistogram | typeof kpiMentionRollup,
+    ) =>
       and(
         eq(table.organizationId, organizationId),
         eq(table.grain, "day"),
@@ -183,7 +195,8 @@ async function recomputeDays(db: Db, organizationId: string, range: { from: Date
     await tx.delete(kpiServiceRollup).where(inRange(kpiServiceRollup));
     await tx.delete(kpiResponseHistogram).where(inRange(kpiResponseHistogram));
     await tx.delete(kpiMentionRollup).where(inRange(kpiMentionRollup));
-    for (let i = 0; i < service.length; i += 500) await tx.insert(kpiServiceRollup).values(service.slice(i, i + 500));
+    for (let i = 0; i < service.length; i += 500)
+      await tx.insert(kpiServiceRollup).values(service.slice(i, i + 500));
     for (let i = 0; i < histogram.length; i += 1000)
       await tx.insert(kpiResponseHistogram).values(histogram.slice(i, i + 1000));
     await insertMentionDays(tx, organizationId, range);
@@ -193,7 +206,8 @@ async function recomputeDays(db: Db, organizationId: string, range: { from: Date
       weeks.add(startOfWeek(d).getTime());
       months.add(startOfMonth(d).getTime());
     }
-    for (const w of weeks) await sumPeriod(tx, organizationId, "week", new Date(w), addInterval("week", new Date(w)));
+    for (const w of weeks)
+      await sumPeriod(tx, organizationId, "week", new Date(w), addInterval("week", new Date(w)));
     for (const m of months)
       await sumPeriod(tx, organizationId, "month", new Date(m), addInterval("month", new Date(m)));
   });
@@ -211,7 +225,8 @@ interface Question {
  * questions and answers (docs/kpis.md: "questions").
  */
 async function serviceContributions(db: Db, organizationId: string, range: { from: Date; to: Date }) {
-  const within = (column: SQL | typeof conversation.createdAt) => sql`(${column} >= ${range.from} and ${column} < ${range.to})`;
+  const within = (column: SQL | typeof conversation.createdAt) =>
+    sql`(${column} >= ${range.from} and ${column} < ${range.to})`;
   const conversations = await db
     .select({
       id: conversation.id,
@@ -254,7 +269,13 @@ async function serviceContributions(db: Db, organizationId: string, range: { fro
   const count = (row: ServiceRow, field: keyof ServiceRow, by = 1) => {
     (row as Record<string, unknown>)[field] = ((row[field] as number | undefined) ?? 0) + by;
   };
-  const addResponse = (at: Date, departmentKey: string, channelType: string, kind: "first" | "all", minutes: number) => {
+  const addResponse = (
+    at: Date,
+    departmentKey: string,
+    channelType: string,
+    kind: "first" | "all",
+    minutes: number,
+  ) => {
     const periodStart = startOfDay(at);
     const bucket = bucketOf(minutes);
     const key = `${periodStart.getTime()}|${departmentKey}|${channelType}|${kind}|${bucket}`;
@@ -354,7 +375,11 @@ export function questionsOf(
   let csatAnswerIndex = -1;
   if (csat.csatAnsweredAt) {
     messages.forEach((m, i) => {
-      if (m.direction === "incoming" && m.sentAt <= csat.csatAnsweredAt! && (!csat.csatRequestedAt || m.sentAt >= csat.csatRequestedAt))
+      if (
+        m.direction === "incoming" &&
+        m.sentAt <= csat.csatAnsweredAt! &&
+        (!csat.csatRequestedAt || m.sentAt >= csat.csatRequestedAt)
+      )
         csatAnswerIndex = i;
     });
   }
@@ -435,7 +460,9 @@ async function sumPeriod(tx: DbOrTx, organizationId: string, grain: RollupGrain,
   for (const table of [kpiServiceRollup, kpiResponseHistogram, kpiMentionRollup]) {
     await tx
       .delete(table)
-      .where(and(eq(table.organizationId, organizationId), eq(table.grain, grain), eq(table.periodStart, start)));
+      .where(
+        and(eq(table.organizationId, organizationId), eq(table.grain, grain), eq(table.periodStart, start)),
+      );
   }
   const days = sql`organization_id = ${organizationId} and grain = 'day' and period_start >= ${start} and period_start < ${end}`;
   await tx.execute(sql`

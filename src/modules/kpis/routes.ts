@@ -15,7 +15,10 @@ import { goalPeriods } from "./schema.js";
 export const kpiCuratorRoles = adminRoles.concat("core_team");
 
 export const kpiValuesSchema = z.object(
-  Object.fromEntries(kpiKeys.map((k) => [k, z.number().nullable()])) as Record<KpiKey, z.ZodNullable<z.ZodNumber>>,
+  Object.fromEntries(kpiKeys.map((k) => [k, z.number().nullable()])) as Record<
+    KpiKey,
+    z.ZodNullable<z.ZodNumber>
+  >,
 );
 const goalSchema = z.object({
   id: z.uuid(),
@@ -26,7 +29,15 @@ const goalSchema = z.object({
   createdAt: isoDate,
   updatedAt: isoDate,
 });
-const goalOut = (g: { id: string; departmentId: string | null; kpi: string; target: number; period: (typeof goalPeriods)[number]; createdAt: Date; updatedAt: Date }) => ({
+const goalOut = (g: {
+  id: string;
+  departmentId: string | null;
+  kpi: string;
+  target: number;
+  period: (typeof goalPeriods)[number];
+  createdAt: Date;
+  updatedAt: Date;
+}) => ({
   id: g.id,
   departmentId: g.departmentId,
   kpi: g.kpi as KpiKey,
@@ -71,7 +82,11 @@ export const kpiRoutes: FastifyPluginAsyncZod<{ db: Db; clock: Clock }> = async 
                 met: z.boolean().nullable(),
                 periodStart: isoDate,
                 trend: z.array(
-                  z.object({ periodStart: isoDate, actual: z.number().nullable(), met: z.boolean().nullable() }),
+                  z.object({
+                    periodStart: isoDate,
+                    actual: z.number().nullable(),
+                    met: z.boolean().nullable(),
+                  }),
                 ),
               }),
             ),
@@ -88,7 +103,11 @@ export const kpiRoutes: FastifyPluginAsyncZod<{ db: Db; clock: Clock }> = async 
     "/api/v1/kpis/goals",
     {
       config: { access: anyRole },
-      schema: { tags: ["kpis"], summary: "Every KPI goal of the organization.", response: { 200: z.array(goalSchema) } },
+      schema: {
+        tags: ["kpis"],
+        summary: "Every KPI goal of the organization.",
+        response: { 200: z.array(goalSchema) },
+      },
     },
     async (request) => (await listGoals(db, orgOf(request))).map(goalOut),
   );
@@ -131,7 +150,12 @@ export const kpiRoutes: FastifyPluginAsyncZod<{ db: Db; clock: Clock }> = async 
     "/api/v1/kpis/goals/:goalId",
     {
       config: { access: kpiCuratorRoles },
-      schema: { tags: ["kpis"], summary: "Remove a goal.", params: idParams("goalId"), response: { 200: okResponse } },
+      schema: {
+        tags: ["kpis"],
+        summary: "Remove a goal.",
+        params: idParams("goalId"),
+        response: { 200: okResponse },
+      },
     },
     async (request) => {
       await removeGoal(db, orgOf(request), request.params.goalId);
@@ -148,7 +172,10 @@ export const kpiRoutes: FastifyPluginAsyncZod<{ db: Db; clock: Clock }> = async 
           "Bring the KPI rollups up to date now (they refresh every few minutes by themselves); with from/to, recompute those days (after an import of old data).",
         body: z
           .object({ from: z.coerce.date().optional(), to: z.coerce.date().optional() })
-          .refine((b) => (b.from === undefined) === (b.to === undefined), "Give both from and to, or neither.")
+          .refine(
+            (b) => (b.from === undefined) === (b.to === undefined),
+            "Give both from and to, or neither.",
+          )
           .default({}),
         response: { 200: z.object({ days: z.number() }) },
       },

@@ -25,5 +25,7 @@ export const briefing = pgTable(
     emailedAt: timestamp("emailed_at", { withTimezone: true }),
     emailError: text("email_error"),
   },
-  (t) => [unique("briefing_scope_week_key").on(t.organizationId, t.departmentId, t.weekStart).nullsNotDistinct()],
+  (t) => [
+    unique("briefing_scope_week_key").on(t.organizationId, t.departmentId, t.weekStart).nullsNotDistinct(),
+  ],
 );
