@@ -21,9 +21,11 @@ import { createAccessDirectory } from "./modules/organizations/directory.js";
 import { organizationRoutes } from "./modules/organizations/routes.js";
 import { privacyRoutes } from "./modules/privacy/routes.js";
 import { realtimeRoutes } from "./modules/realtime/routes.js";
+import { reportRoutes } from "./modules/reports/routes.js";
 import { slaRoutes } from "./modules/sla/routes.js";
 import { startConnectorWorkers } from "./pipeline/connectorWorkers.js";
 import { startInboxTimers } from "./pipeline/inboxTimers.js";
+import { startKpiJobs } from "./pipeline/kpiJobs.js";
 import { createIngestGateway, startPipeline, storeDeadLetter } from "./pipeline/runtime.js";
 import { createAuth } from "./platform/auth/auth.js";
 import { type Bus, createBus } from "./platform/bus/index.js";
@@ -55,6 +57,8 @@ export interface BuildAppProps {
   clock?: Clock;
   /** Wake snoozed conversations and record service-level breaches every 30 s (default: on). */
   inboxTimers?: boolean;
+  /** Refresh the KPI rollups and send the weekly briefings every 5 minutes (default: on). */
+  kpiJobs?: boolean;
   /** Send due replies and poll connected accounts every 2 s (default: on; tests run them by hand). */
   connectorWorkers?: boolean;
 }
@@ -110,6 +114,7 @@ export async function buildApp(props: BuildAppProps) {
   });
   await app.register(themeRoutes, { db });
   await app.register(kpiRoutes, { db, clock });
+  await app.register(reportRoutes, { db, clock, secretsKey, baseUrl: config.baseUrl });
   await app.register(realtimeRoutes, { bus });
   const channelDeps = { db, clock, secretsKey, connectors, bus, submitPosts: gateway.submitPosts };
   await app.register(channelAccountRoutes, channelDeps);
@@ -127,12 +132,17 @@ export async function buildApp(props: BuildAppProps) {
   // In the server process: every replica may run them, both jobs lock rows and are idempotent.
   const inboxTimers =
     props.inboxTimers === false ? undefined : startInboxTimers({ db, bus, clock, log: app.log });
+  const kpiJobs =
+    props.kpiJobs === false
+      ? undefined
+      : startKpiJobs({ db, clock, secretsKey, baseUrl: config.baseUrl, log: app.log });
   const connectorWorkers =
     props.connectorWorkers === false ? undefined : startConnectorWorkers({ ...channelDeps, log: app.log });
   app.addHook("onClose", async () => {
     demoStream?.stop();
     await connectorWorkers?.stop();
     await inboxTimers?.stop();
+    await kpiJobs?.stop();
     await pipeline?.stop();
     if (!props.bus) await bus.close();
     if (!props.database) await database.close();

@@ -5,6 +5,7 @@ import { contact, socialIdentity } from "../../src/modules/contacts/schema.js";
 import { createCannedResponse } from "../../src/modules/conversations/cannedResponses.js";
 import { channel, conversation } from "../../src/modules/conversations/schema.js";
 import { loadDemoData } from "../../src/modules/demo/demoLoader.js";
+import { createGoal } from "../../src/modules/kpis/goals.js";
 import { saveAlertRule } from "../../src/modules/listening/alerts/alertRules.js";
 import { createQuery } from "../../src/modules/listening/queries.js";
 import { alert, deadLetter, mention } from "../../src/modules/listening/schema.js";
@@ -14,6 +15,7 @@ import { createApiToken } from "../../src/modules/organizations/apiTokens.js";
 import { createInvitation } from "../../src/modules/organizations/invitations.js";
 import { department, member } from "../../src/modules/organizations/schema.js";
 import { openPrivacyRequest } from "../../src/modules/privacy/privacyRequests.js";
+import { generateBriefing } from "../../src/modules/reports/briefingGenerator.js";
 import { slaBreach } from "../../src/modules/sla/schema.js";
 import { createBusinessHours, createSlaPolicy } from "../../src/modules/sla/slaSettings.js";
 import type { OrgContext } from "../../src/platform/auth/context.js";
@@ -174,6 +176,22 @@ export async function createPopulatedOrganization(t: TestApp, name: string) {
     ctx,
     { network: "log", name: "Log only", settings: {}, credentials: {} },
   );
+  const goal = await createGoal(t.db, ctx, {
+    departmentId: departments[0]!.id,
+    kpi: "response_rate_within_sla",
+    target: 0.65,
+    period: "week",
+  });
+  const weekly = await generateBriefing(
+    { db: t.db, secretsKey: t.secretsKey, baseUrl: testBaseUrl },
+    {
+      organizationId: owner.organizationId,
+      departmentId: null,
+      week: new Date(),
+      email: false,
+      actorUserId: owner.userId,
+    },
+  );
   const privacyRequest = await openPrivacyRequest(t.db, ctx, { type: "export", contactId: aContact!.id });
   return {
     owner,
@@ -200,6 +218,8 @@ export async function createPopulatedOrganization(t: TestApp, name: string) {
       notificationId: ownNotification!.id,
       channelAccountId: channelAccount.id,
       requestId: privacyRequest.id,
+      goalId: goal.id,
+      briefingId: weekly.id,
       // A purpose no list answer contains (every fixture value is checked as a possible leak).
       purpose: "audience_matching",
       token: invitation.token,
@@ -273,6 +293,10 @@ export const sampleBodies: Record<string, unknown> = {
   "POST /api/v1/privacy/requests": { type: "export", contactId: "00000000-0000-4000-8000-000000000000" },
   "PUT /api/v1/privacy/data-use-mode": { mode: "none" },
   "POST /api/v1/privacy/audiences": {},
+  "POST /api/v1/kpis/goals": { kpi: "response_rate", target: 0.9, period: "month" },
+  "PATCH /api/v1/kpis/goals/:goalId": { target: 0.7 },
+  "POST /api/v1/kpis/rollups/refresh": {},
+  "POST /api/v1/reports/briefings": { departmentId: null, email: false },
   "PUT /api/v1/settings/smtp": {
     host: "localhost",
     port: 25,
@@ -292,6 +316,8 @@ export const sampleQueries: Record<string, string> = {
   "GET /api/v1/listening/keyphrases": range,
   "GET /api/v1/listening/topics": range,
   "GET /api/v1/mentions/export": "format=jsonl",
+  "GET /api/v1/kpis": range,
+  "GET /api/v1/reports/kpis": `${range}&format=csv`,
   "GET /api/v1/privacy/data-use-mode/preview": "mode=linked",
 };
 
