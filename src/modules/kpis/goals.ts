@@ -143,7 +143,7 @@ export async function goalProgress(
     const points = Array.from({ length: periods }, (_, i) => {
       const from = addInterval(period, current, i - periods + 1);
       const end = addInterval(period, from);
-      return { from, to: end > props.now ? props.now : end };
+      return { from, to: new Date(Math.min(end.getTime(), props.now.getTime())) };
     });
     const counts = await loadKpiCounts(db, {
       organizationId: ctx.organizationId,

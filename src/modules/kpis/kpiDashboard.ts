@@ -40,8 +40,8 @@ export async function kpiDashboard(
     throw new ValidationError("The range is longer than three years; pick a shorter one.");
   const interval = q.interval ?? defaultInterval(q.from, q.to);
   const points = trendPoints(interval, q.from, q.to).map((p) => ({
-    from: p.start < q.from ? q.from : p.start,
-    to: p.end > q.to ? q.to : p.end,
+    from: new Date(Math.max(p.start.getTime(), q.from.getTime())),
+    to: new Date(Math.min(p.end.getTime(), q.to.getTime())),
   }));
   if (points.length > 400)
     throw new ValidationError("That is too many trend points; choose a longer interval.");

@@ -46,6 +46,34 @@ const goalOut = (g: {
   createdAt: g.createdAt,
   updatedAt: g.updatedAt,
 });
+const kpiDashboardSchema = z.object({
+  from: isoDate,
+  to: isoDate,
+  interval: z.enum(["day", "week", "month", "quarter"]),
+  overall: kpiValuesSchema,
+  departments: z.array(
+    z.object({ departmentId: z.uuid().nullable(), name: z.string(), values: kpiValuesSchema }),
+  ),
+  trend: z.array(z.object({ from: isoDate, to: isoDate, values: kpiValuesSchema })),
+  goals: z.array(
+    z.object({
+      goal: goalSchema,
+      actual: z.number().nullable(),
+      met: z.boolean().nullable(),
+      periodStart: isoDate,
+      trend: z.array(
+        z.object({
+          periodStart: isoDate,
+          actual: z.number().nullable(),
+          met: z.boolean().nullable(),
+        }),
+      ),
+    }),
+  ),
+});
+export type KpiDashboard = z.infer<typeof kpiDashboardSchema>;
+export type KpiGoal = z.infer<typeof goalSchema>;
+
 export const kpiRangeQuery = z.object({
   from: z.coerce.date({ message: "must be a date (ISO 8601), e.g. 2026-01-01" }),
   to: z.coerce.date({ message: "must be a date (ISO 8601), e.g. 2026-02-01" }),
@@ -66,31 +94,7 @@ export const kpiRoutes: FastifyPluginAsyncZod<{ db: Db; clock: Clock }> = async 
           "KPIs of a range (per department and overall, optionally one channel), their trend, and target vs actual of the goals.",
         querystring: kpiRangeQuery,
         response: {
-          200: z.object({
-            from: isoDate,
-            to: isoDate,
-            interval: z.enum(["day", "week", "month", "quarter"]),
-            overall: kpiValuesSchema,
-            departments: z.array(
-              z.object({ departmentId: z.uuid().nullable(), name: z.string(), values: kpiValuesSchema }),
-            ),
-            trend: z.array(z.object({ from: isoDate, to: isoDate, values: kpiValuesSchema })),
-            goals: z.array(
-              z.object({
-                goal: goalSchema,
-                actual: z.number().nullable(),
-                met: z.boolean().nullable(),
-                periodStart: isoDate,
-                trend: z.array(
-                  z.object({
-                    periodStart: isoDate,
-                    actual: z.number().nullable(),
-                    met: z.boolean().nullable(),
-                  }),
-                ),
-              }),
-            ),
-          }),
+          200: kpiDashboardSchema,
         },
       },
     },

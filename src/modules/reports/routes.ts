@@ -59,6 +59,8 @@ const briefingSummary = z.object({
   emailedAt: isoDate.nullable(),
   emailError: z.string().nullable(),
 });
+export type BriefingSummary = z.infer<typeof briefingSummary>;
+export type BriefingContentOut = z.infer<typeof briefingContentSchema>;
 type BriefingRow = typeof briefing.$inferSelect;
 const summaryOf = (b: BriefingRow) => ({
   id: b.id,

@@ -7,7 +7,9 @@ import {
   IconEar,
   IconInbox,
   IconMessages,
+  IconReport,
   IconSettings,
+  IconTarget,
 } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
 import { Link, Outlet, useRouterState } from "@tanstack/react-router";
@@ -19,15 +21,17 @@ import { LanguageSwitch, OrganizationSwitcher, UserMenu } from "./HeaderControls
 import { NotificationBell } from "./NotificationBell.js";
 import { CenteredLoader, NoOrganization } from "./RouteStates.js";
 
-type NavTarget = "/inbox" | "/listening" | "/contacts" | "/insights" | "/settings";
+type NavTarget = "/inbox" | "/listening" | "/contacts" | "/kpis" | "/reports" | "/insights" | "/settings";
 const navigation: {
   to: NavTarget;
-  label: "inbox" | "listening" | "contacts" | "insights" | "settings";
+  label: "inbox" | "listening" | "contacts" | "kpis" | "reports" | "insights" | "settings";
   icon: Icon;
 }[] = [
   { to: "/inbox", label: "inbox", icon: IconInbox },
   { to: "/listening", label: "listening", icon: IconEar },
   { to: "/contacts", label: "contacts", icon: IconAddressBook },
+  { to: "/kpis", label: "kpis", icon: IconTarget },
+  { to: "/reports", label: "reports", icon: IconReport },
   { to: "/insights", label: "insights", icon: IconChartBar },
   { to: "/settings", label: "settings", icon: IconSettings },
 ];

@@ -4,6 +4,8 @@ import { de } from "./de.js";
 import { en, type Messages } from "./en.js";
 import { inboxDe } from "./inbox.de.js";
 import { type InboxMessages, inboxEn } from "./inbox.en.js";
+import { kpisDe } from "./kpis.de.js";
+import { type KpisMessages, kpisEn } from "./kpis.en.js";
 
 export const locales = ["de", "en"] as const;
 export type Locale = (typeof locales)[number];
@@ -54,7 +56,10 @@ i18n.on("languageChanged", (language) => {
 
 // Resources are bundled, so initialisation completes synchronously.
 void i18n.use(initReactI18next).init({
-  resources: { de: { translation: { ...de, ...inboxDe } }, en: { translation: { ...en, ...inboxEn } } },
+  resources: {
+    de: { translation: { ...de, ...inboxDe, ...kpisDe } },
+    en: { translation: { ...en, ...inboxEn, ...kpisEn } },
+  },
   lng: storedLocale() ?? browserLocale(),
   fallbackLng: "en",
   supportedLngs: [...locales],
@@ -66,6 +71,6 @@ export { i18n };
 declare module "i18next" {
   interface CustomTypeOptions {
     defaultNS: "translation";
-    resources: { translation: Messages & InboxMessages };
+    resources: { translation: Messages & InboxMessages & KpisMessages };
   }
 }
