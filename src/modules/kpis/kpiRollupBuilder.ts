@@ -200,17 +200,21 @@ async function recomputeDays(db: Db, organizationId: string, range: { from: Date
     for (let i = 0; i < histogram.length; i += 1000)
       await tx.insert(kpiResponseHistogram).values(histogram.slice(i, i + 1000));
     await insertMentionDays(tx, organizationId, range);
-    const weeks = new Set<number>();
-    const months = new Set<number>();
-    for (let d = range.from; d < range.to; d = addInterval("day", d)) {
-      weeks.add(startOfWeek(d).getTime());
-      months.add(startOfMonth(d).getTime());
-    }
-    for (const w of weeks)
-      await sumPeriod(tx, organizationId, "week", new Date(w), addInterval("week", new Date(w)));
-    for (const m of months)
-      await sumPeriod(tx, organizationId, "month", new Date(m), addInterval("month", new Date(m)));
+    await sumPeriods(tx, organizationId, range);
   });
+}
+
+/** Sums the day rows of [from, to) again into every week and month they belong to. */
+export async function sumPeriods(tx: DbOrTx, organizationId: string, range: { from: Date; to: Date }) {
+  const weeks = new Set<number>();
+  const months = new Set<number>();
+  for (let d = startOfDay(range.from); d < range.to; d = addInterval("day", d)) {
+    weeks.add(startOfWeek(d).getTime());
+    months.add(startOfMonth(d).getTime());
+  }
+  for (const w of weeks) await sumPeriod(tx, organizationId, "week", new Date(w), addInterval("week", new Date(w)));
+  for (const m of months)
+    await sumPeriod(tx, organizationId, "month", new Date(m), addInterval("month", new Date(m)));
 }
 
 /** One customer question: a run of incoming messages, answered by the next outgoing one. */
