@@ -98,9 +98,12 @@ try {
     select ${orgA.id}, 'day', d, dept, ch, c, (c * 0.1)::int, (c * 1.4)::int, (c * 1.26)::int, (c * 0.95)::int, c,
       (c * 0.92)::int, (c * 0.72)::int, (c * 0.2)::int, (c * 0.2 * 4.1)::int, (c * 0.15)::int, (c * 0.3)::int,
       (c * 0.45)::int, c - (c * 0.3)::int - (c * 0.45)::int
-    from generate_series(${yearStart.toISOString()}::timestamptz, ${new Date(yearEnd.getTime() - day).toISOString()}::timestamptz, interval '1 day') d,
-      unnest(${deptArray}) dept, unnest(${channelArray}) ch,
-      lateral (select greatest(1, round(${perRow} * (0.5 + random())))::int as c) x`);
+    from (
+      -- random() in the select list: evaluated per row (in a lateral subquery it would run once).
+      select d, dept, ch, greatest(1, round(${perRow} * (0.5 + random())))::int as c
+      from generate_series(${yearStart.toISOString()}::timestamptz, ${new Date(yearEnd.getTime() - day).toISOString()}::timestamptz, interval '1 day') d,
+        unnest(${deptArray}) dept, unnest(${channelArray}) ch
+    ) x`);
   // Response times: log-normal around 45 minutes (first) and 30 minutes (all), bucketed as histogram.ts does.
   for (const [kind, median, field] of [
     ["first", 45, "first_answered"],
@@ -125,8 +128,11 @@ try {
       brand_mentions, competitor_mentions, own_posts, own_post_comments, own_post_shares, own_post_likes)
     select ${orgA.id}, 'day', d, ch, n, (n * 0.3)::bigint, (n * 0.45)::bigint, n - (n * 0.3)::bigint - (n * 0.45)::bigint,
       (n * 0.6)::bigint, (n * 0.3)::bigint, 20, 20 * 14, 20 * 3, 20 * 50
-    from generate_series(${yearStart.toISOString()}::timestamptz, ${new Date(yearEnd.getTime() - day).toISOString()}::timestamptz, interval '1 day') d,
-      unnest(${channelArray}) ch, lateral (select round(${mentionsPerRow} * (0.5 + random()))::bigint as n) x`);
+    from (
+      select d, ch, round(${mentionsPerRow} * (0.5 + random()))::bigint as n
+      from generate_series(${yearStart.toISOString()}::timestamptz, ${new Date(yearEnd.getTime() - day).toISOString()}::timestamptz, interval '1 day') d,
+        unnest(${channelArray}) ch
+    ) x`);
   await sumPeriods(db, orgA.id, { from: yearStart, to: yearEnd });
   await db.execute(
     sql`analyze kpi_service_rollup; analyze kpi_response_histogram; analyze kpi_mention_rollup`,
@@ -184,7 +190,7 @@ try {
     await db.execute(sql`
       insert into mention (organization_id, network, external_id, text, language, sentiment, sentiment_score,
         offensive_score, urgency, has_pii, aspects, keyphrases, matched_query_ids, posted_at, received_at)
-      select ${orgB.id}, ${channelArray}[1 + i % ${channels.length}], 'raw-' || i, 'Nordbahn Beitrag ' || i, 'de',
+      select ${orgB.id}, (${channelArray})[1 + i % ${channels.length}], 'raw-' || i, 'Nordbahn Beitrag ' || i, 'de',
         (array['negative','neutral','positive'])[1 + i % 3], 0.8, 0, 0, false, '[]'::jsonb, '{}'::text[], '{}'::uuid[],
         ${yearStart.toISOString()}::timestamptz + (i * 7919 % ${spread}) * interval '1 second', now()
       from generate_series(${done + 1}, ${done + batch}) i`);
