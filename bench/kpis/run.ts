@@ -18,7 +18,7 @@ import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
 import { channel } from "../../src/modules/conversations/schema.js";
 import { createGoal } from "../../src/modules/kpis/goals.js";
-import { rollUpKpis, sumPeriods } from "../../src/modules/kpis/kpiRollupBuilder.js";
+import { rollUpKpis, sumAllChannels, sumPeriods } from "../../src/modules/kpis/kpiRollupBuilder.js";
 import { noDepartment } from "../../src/modules/kpis/schema.js";
 import { createOrganization } from "../../src/modules/organizations/organizationCreator.js";
 import { department, member } from "../../src/modules/organizations/schema.js";
@@ -133,13 +133,14 @@ try {
       from generate_series(${yearStart.toISOString()}::timestamptz, ${new Date(yearEnd.getTime() - day).toISOString()}::timestamptz, interval '1 day') d,
         unnest(${channelArray}) ch
     ) x`);
+  await sumAllChannels(db, orgA.id, { from: yearStart, to: yearEnd });
   await sumPeriods(db, orgA.id, { from: yearStart, to: yearEnd });
   await db.execute(
     sql`analyze kpi_service_rollup; analyze kpi_response_histogram; analyze kpi_mention_rollup`,
   );
   const counted = (
     (await db.execute(sql`
-      select (select sum(conversations_opened) from kpi_service_rollup where grain = 'day' and organization_id = ${orgA.id})::bigint as conversations,
+      select (select sum(conversations_opened) from kpi_service_rollup where grain = 'day' and channel <> '*' and organization_id = ${orgA.id})::bigint as conversations,
         (select sum(mentions) from kpi_mention_rollup where grain = 'day' and organization_id = ${orgA.id})::bigint as mentions,
         (select count(*) from kpi_service_rollup)::bigint as service_rows,
         (select count(*) from kpi_response_histogram)::bigint as histogram_rows`)) as unknown as {
@@ -190,10 +191,10 @@ try {
     await db.execute(sql`
       insert into mention (organization_id, network, external_id, text, language, sentiment, sentiment_score,
         offensive_score, urgency, has_pii, aspects, keyphrases, matched_query_ids, posted_at, received_at)
-      select ${orgB.id}, (${channelArray})[1 + i % ${channels.length}], 'raw-' || i, 'Nordbahn Beitrag ' || i, 'de',
+      select ${orgB.id}, (${channelArray})[1 + i % ${sql.raw(String(channels.length))}], 'raw-' || i, 'Nordbahn Beitrag ' || i, 'de',
         (array['negative','neutral','positive'])[1 + i % 3], 0.8, 0, 0, false, '[]'::jsonb, '{}'::text[], '{}'::uuid[],
-        ${yearStart.toISOString()}::timestamptz + (i * 7919 % ${spread}) * interval '1 second', now()
-      from generate_series(${done + 1}, ${done + batch}) i`);
+        ${yearStart.toISOString()}::timestamptz + (i::bigint * 7919 % ${sql.raw(String(spread))}) * interval '1 second', now()
+      from generate_series(${sql.raw(String(done + 1))}, ${sql.raw(String(done + batch))}) i`);
     log(`  mentions: ${(done + batch).toLocaleString("en")}`);
   }
   await db.execute(sql`analyze`);

@@ -4,7 +4,13 @@ import { percentile } from "./histogram.js";
 import { insightsHandled } from "./insightsHook.js";
 import type { KpiValues } from "./kpiCatalog.js";
 import { coverRange } from "./periods.js";
-import { kpiMentionRollup, kpiResponseHistogram, kpiServiceRollup, noDepartment } from "./schema.js";
+import {
+  allChannels,
+  kpiMentionRollup,
+  kpiResponseHistogram,
+  kpiServiceRollup,
+  noDepartment,
+} from "./schema.js";
 
 /** What every KPI of a range is computed from: sums of rollup rows and response-time histograms. */
 export interface KpiCounts {
@@ -163,9 +169,14 @@ export async function loadKpiCounts(db: DbOrTx, query: KpiQuery): Promise<PointC
     sql`, `,
   )}) as seg(point, grain, start)`;
   // The rollup tables are read under the alias r.
-  const conditions = [sql`r.organization_id = ${query.organizationId}`];
-  if (query.channel) conditions.push(sql`r.channel = ${query.channel}`);
-  const mentionFilter = sql.join(conditions, sql` and `);
+  // Without a channel filter the service tables are read from their all-channels rows.
+  const mentionConditions = [sql`r.organization_id = ${query.organizationId}`];
+  if (query.channel) mentionConditions.push(sql`r.channel = ${query.channel}`);
+  const mentionFilter = sql.join(mentionConditions, sql` and `);
+  const conditions = [
+    sql`r.organization_id = ${query.organizationId}`,
+    sql`r.channel = ${query.channel ?? allChannels}`,
+  ];
   if (query.departmentId) conditions.push(sql`r.department_key = ${query.departmentId}`);
   const filter = sql.join(conditions, sql` and `);
   const byDepartment = query.byDepartment === true;

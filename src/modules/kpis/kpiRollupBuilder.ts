@@ -11,6 +11,7 @@ import { type EffectivePolicy, policyFor } from "../sla/slaClock.js";
 import { bucketOf } from "./histogram.js";
 import { addInterval, dayMs, startOfDay, startOfMonth, startOfWeek } from "./periods.js";
 import {
+  allChannels,
   kpiMentionRollup,
   kpiResponseHistogram,
   kpiRollupState,
@@ -200,8 +201,31 @@ async function recomputeDays(db: Db, organizationId: string, range: { from: Date
     for (let i = 0; i < histogram.length; i += 1000)
       await tx.insert(kpiResponseHistogram).values(histogram.slice(i, i + 1000));
     await insertMentionDays(tx, organizationId, range);
+    await sumAllChannels(tx, organizationId, range);
     await sumPeriods(tx, organizationId, range);
   });
+}
+
+/**
+ * Adds the `allChannels` day rows of [from, to): each department's counts and histograms over
+ * every channel. Weeks and months get theirs by summing days like any other channel.
+ */
+export async function sumAllChannels(tx: DbOrTx, organizationId: string, range: { from: Date; to: Date }) {
+  const days = sql`organization_id = ${organizationId} and grain = 'day' and period_start >= ${range.from}
+    and period_start < ${range.to} and channel <> ${allChannels}`;
+  await tx.execute(sql`
+    insert into ${kpiServiceRollup} (organization_id, grain, period_start, department_key, channel,
+      conversations_opened, conversations_breached, questions, answered, answered_within_sla, first_questions,
+      first_answered, first_answered_within_sla, csat_answers, csat_sum, csat_satisfied, positive, neutral, negative)
+    select organization_id, 'day', period_start, department_key, ${allChannels},
+      sum(conversations_opened), sum(conversations_breached), sum(questions), sum(answered), sum(answered_within_sla),
+      sum(first_questions), sum(first_answered), sum(first_answered_within_sla), sum(csat_answers), sum(csat_sum),
+      sum(csat_satisfied), sum(positive), sum(neutral), sum(negative)
+    from ${kpiServiceRollup} where ${days} group by organization_id, period_start, department_key`);
+  await tx.execute(sql`
+    insert into ${kpiResponseHistogram} (organization_id, grain, period_start, department_key, channel, kind, bucket, responses)
+    select organization_id, 'day', period_start, department_key, ${allChannels}, kind, bucket, sum(responses)
+    from ${kpiResponseHistogram} where ${days} group by organization_id, period_start, department_key, kind, bucket`);
 }
 
 /** Sums the day rows of [from, to) again into every week and month they belong to. */
@@ -212,7 +236,8 @@ export async function sumPeriods(tx: DbOrTx, organizationId: string, range: { fr
     weeks.add(startOfWeek(d).getTime());
     months.add(startOfMonth(d).getTime());
   }
-  for (const w of weeks) await sumPeriod(tx, organizationId, "week", new Date(w), addInterval("week", new Date(w)));
+  for (const w of weeks)
+    await sumPeriod(tx, organizationId, "week", new Date(w), addInterval("week", new Date(w)));
   for (const m of months)
     await sumPeriod(tx, organizationId, "month", new Date(m), addInterval("month", new Date(m)));
 }

@@ -78,7 +78,10 @@ export const kpiRangeQuery = z.object({
   from: z.coerce.date({ message: "must be a date (ISO 8601), e.g. 2026-01-01" }),
   to: z.coerce.date({ message: "must be a date (ISO 8601), e.g. 2026-02-01" }),
   departmentId: z.uuid().optional(),
-  channel: z.string().min(1).max(40).optional(),
+  channel: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,39}$/, "must be a channel type such as email or bluesky")
+    .optional(),
   interval: z.enum(["day", "week", "month", "quarter"]).optional(),
 });
 

@@ -26,6 +26,12 @@ export type RollupGrain = (typeof rollupGrains)[number];
 export const noDepartment = "00000000-0000-0000-0000-000000000000";
 
 /**
+ * The channel key of rows that sum every channel: a dashboard without a channel filter reads
+ * these instead of adding up each channel's rows.
+ */
+export const allChannels = "*";
+
+/**
  * Service counts per period, department and channel type: what the response, SLA, CSAT and
  * conversation-sentiment KPIs are computed from (docs/kpis.md defines each).
  */
