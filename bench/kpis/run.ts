@@ -8,6 +8,7 @@
 //   --raw-mentions N        raw mentions of organization B (default 200,000; --full: 10,000,000)
 //   --full                  the raw set at full size too (hours on a small machine)
 //   --requests N            requests per measurement and client (default 60)
+//   --keep                  keep the database afterwards (prints its name)
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { appendFileSync } from "node:fs";
@@ -35,6 +36,7 @@ const { values: args } = parseArgs({
     "raw-mentions": { type: "string" },
     full: { type: "boolean", default: false },
     requests: { type: "string", default: "60" },
+    keep: { type: "boolean", default: false },
   },
 });
 const rawConversations = Number(args["raw-conversations"] ?? (args.full ? 1_000_000 : 20_000));
@@ -313,5 +315,6 @@ try {
   process.stdout.write(`${lines.join("\n")}\n`);
 } finally {
   server?.kill();
-  await bench.drop();
+  if (args.keep) log(`kept ${bench.url}`);
+  else await bench.drop();
 }

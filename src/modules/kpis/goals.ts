@@ -5,7 +5,7 @@ import type { Db, DbOrTx } from "../../platform/db/client.js";
 import { ConflictError, NotFoundError, ValidationError } from "../../platform/errors.js";
 import { assertDepartmentsBelong } from "../organizations/members.js";
 import { insightsHandled } from "./insightsHook.js";
-import { emptyCounts, kpiValues, loadKpiCounts } from "./kpiCalculator.js";
+import { kpiValues, loadKpiCounts } from "./kpiCalculator.js";
 import { type KpiKey, lowerIsBetter } from "./kpiCatalog.js";
 import { addInterval, startOf } from "./periods.js";
 import { type GoalPeriod, kpiGoal } from "./schema.js";
@@ -145,32 +145,37 @@ export async function goalProgress(
       const end = addInterval(period, from);
       return { from, to: new Date(Math.min(end.getTime(), props.now.getTime())) };
     });
-    const counts = await loadKpiCounts(db, {
-      organizationId: ctx.organizationId,
-      points,
-      channel: props.channel,
-      byDepartment: true,
-    });
+    // One read per scope (a department, or the organization's summary rows).
+    const byScope = new Map<string, Awaited<ReturnType<typeof loadKpiCounts>>>();
     for (const goal of ofPeriod) {
+      const key = goal.departmentId ?? "";
+      if (byScope.has(key)) continue;
+      byScope.set(
+        key,
+        await loadKpiCounts(db, {
+          organizationId: ctx.organizationId,
+          points,
+          channel: props.channel,
+          departmentId: goal.departmentId ?? undefined,
+        }),
+      );
+    }
+    for (const goal of ofPeriod) {
+      const counts = byScope.get(goal.departmentId ?? "")!;
       const trend = await Promise.all(
         counts.map(async (c, i) => {
-          const scoped = goal.departmentId ? c.departments.get(goal.departmentId) : c.total;
           const handled = await insightsHandled(db, {
             organizationId: ctx.organizationId,
             departmentId: goal.departmentId,
             from: points[i]!.from,
             to: points[i]!.to,
           });
-          const values = kpiValues(scoped ?? emptyCounts(), {
+          const values = kpiValues(c.total, {
             department: goal.departmentId !== null,
             insightsHandled: handled,
           });
           const actual = values[goal.kpi as KpiKey];
-          return {
-            periodStart: points[i]!.from,
-            actual,
-            met: meetsGoal(goal.kpi as KpiKey, actual, goal.target),
-          };
+          return { periodStart: points[i]!.from, actual, met: meetsGoal(goal.kpi as KpiKey, actual, goal.target) };
         }),
       );
       const last = trend.at(-1)!;

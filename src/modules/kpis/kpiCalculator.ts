@@ -6,6 +6,7 @@ import type { KpiValues } from "./kpiCatalog.js";
 import { coverRange } from "./periods.js";
 import {
   allChannels,
+  allDepartments,
   kpiMentionRollup,
   kpiResponseHistogram,
   kpiServiceRollup,
@@ -177,7 +178,15 @@ export async function loadKpiCounts(db: DbOrTx, query: KpiQuery): Promise<PointC
     sql`r.organization_id = ${query.organizationId}`,
     sql`r.channel = ${query.channel ?? allChannels}`,
   ];
+  // One department, every department apart, or the organization's summary rows.
   if (query.departmentId) conditions.push(sql`r.department_key = ${query.departmentId}`);
+  else if (query.byDepartment) conditions.push(sql`r.department_key <> ${allDepartments}`);
+  else conditions.push(sql`r.department_key = ${allDepartments}`);
+  // Bounds on the rollup key, so the rows are found through the primary key.
+  const starts = segments.map((s) => s.start.getTime());
+  conditions.push(sql`r.grain in (${sql.join([...new Set(segments.map((s) => sql`${s.grain}`))], sql`, `)})`);
+  conditions.push(sql`r.period_start >= ${new Date(Math.min(...starts)).toISOString()}::timestamptz`);
+  conditions.push(sql`r.period_start <= ${new Date(Math.max(...starts)).toISOString()}::timestamptz`);
   const filter = sql.join(conditions, sql` and `);
   const byDepartment = query.byDepartment === true;
   const department = byDepartment ? sql`r.department_key` : sql`null::uuid`;

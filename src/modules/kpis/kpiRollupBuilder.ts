@@ -12,6 +12,7 @@ import { bucketOf } from "./histogram.js";
 import { addInterval, dayMs, startOfDay, startOfMonth, startOfWeek } from "./periods.js";
 import {
   allChannels,
+  allDepartments,
   kpiMentionRollup,
   kpiResponseHistogram,
   kpiRollupState,
@@ -207,25 +208,40 @@ async function recomputeDays(db: Db, organizationId: string, range: { from: Date
 }
 
 /**
- * Adds the `allChannels` day rows of [from, to): each department's counts and histograms over
- * every channel. Weeks and months get theirs by summing days like any other channel.
+ * Adds the summary day rows of [from, to): each department over every channel (`allChannels`),
+ * then the whole organization (`allDepartments`) per channel and over every channel. Weeks and
+ * months get theirs by summing days like any other row. The dashboard reads these instead of
+ * adding up departments and channels.
  */
 export async function sumAllChannels(tx: DbOrTx, organizationId: string, range: { from: Date; to: Date }) {
   const days = sql`organization_id = ${organizationId} and grain = 'day' and period_start >= ${range.from}
-    and period_start < ${range.to} and channel <> ${allChannels}`;
-  await tx.execute(sql`
-    insert into ${kpiServiceRollup} (organization_id, grain, period_start, department_key, channel,
+    and period_start < ${range.to}`;
+  const serviceSums = sql.raw(`sum(conversations_opened), sum(conversations_breached), sum(questions), sum(answered),
+      sum(answered_within_sla), sum(first_questions), sum(first_answered), sum(first_answered_within_sla),
+      sum(csat_answers), sum(csat_sum), sum(csat_satisfied), sum(positive), sum(neutral), sum(negative)`);
+  const serviceColumns = sql.raw(`organization_id, grain, period_start, department_key, channel,
       conversations_opened, conversations_breached, questions, answered, answered_within_sla, first_questions,
-      first_answered, first_answered_within_sla, csat_answers, csat_sum, csat_satisfied, positive, neutral, negative)
-    select organization_id, 'day', period_start, department_key, ${allChannels},
-      sum(conversations_opened), sum(conversations_breached), sum(questions), sum(answered), sum(answered_within_sla),
-      sum(first_questions), sum(first_answered), sum(first_answered_within_sla), sum(csat_answers), sum(csat_sum),
-      sum(csat_satisfied), sum(positive), sum(neutral), sum(negative)
-    from ${kpiServiceRollup} where ${days} group by organization_id, period_start, department_key`);
+      first_answered, first_answered_within_sla, csat_answers, csat_sum, csat_satisfied, positive, neutral, negative`);
+  await tx.execute(sql`
+    insert into ${kpiServiceRollup} (${serviceColumns})
+    select organization_id, 'day', period_start, department_key, ${allChannels}, ${serviceSums}
+    from ${kpiServiceRollup} where ${days} and channel <> ${allChannels} and department_key <> ${allDepartments}
+    group by organization_id, period_start, department_key`);
+  await tx.execute(sql`
+    insert into ${kpiServiceRollup} (${serviceColumns})
+    select organization_id, 'day', period_start, ${allDepartments}, channel, ${serviceSums}
+    from ${kpiServiceRollup} where ${days} and department_key <> ${allDepartments}
+    group by organization_id, period_start, channel`);
   await tx.execute(sql`
     insert into ${kpiResponseHistogram} (organization_id, grain, period_start, department_key, channel, kind, bucket, responses)
     select organization_id, 'day', period_start, department_key, ${allChannels}, kind, bucket, sum(responses)
-    from ${kpiResponseHistogram} where ${days} group by organization_id, period_start, department_key, kind, bucket`);
+    from ${kpiResponseHistogram} where ${days} and channel <> ${allChannels} and department_key <> ${allDepartments}
+    group by organization_id, period_start, department_key, kind, bucket`);
+  await tx.execute(sql`
+    insert into ${kpiResponseHistogram} (organization_id, grain, period_start, department_key, channel, kind, bucket, responses)
+    select organization_id, 'day', period_start, ${allDepartments}, channel, kind, bucket, sum(responses)
+    from ${kpiResponseHistogram} where ${days} and department_key <> ${allDepartments}
+    group by organization_id, period_start, channel, kind, bucket`);
 }
 
 /** Sums the day rows of [from, to) again into every week and month they belong to. */

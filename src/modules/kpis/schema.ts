@@ -30,6 +30,8 @@ export const noDepartment = "00000000-0000-0000-0000-000000000000";
  * these instead of adding up each channel's rows.
  */
 export const allChannels = "*";
+/** The department key of rows that sum every department (and no department): the organization. */
+export const allDepartments = "ffffffff-ffff-ffff-ffff-ffffffffffff";
 
 /**
  * Service counts per period, department and channel type: what the response, SLA, CSAT and
