@@ -262,36 +262,58 @@ try {
     `dashboard answers: ${checked.overall.conversations} conversations, ${checked.overall.mentions} mentions, ${checked.departments.length} department rows`,
   );
   const loadBefore = os.loadavg()[0]!.toFixed(1);
-  const results: Array<{ name: string; clients: number; n: number; p50: number; p95: number; max: number }> =
-    [];
-  for (const clients of [1, 4]) {
-    for (const c of cases) {
-      const times: number[] = [];
-      await Promise.all(
-        Array.from({ length: clients }, async () => {
-          for (let i = 0; i < requests; i += 1) {
-            const started = performance.now();
-            const response = await fetch(`${base}${c.url}`, { headers: { cookie } });
-            await response.arrayBuffer();
-            if (!response.ok) throw new Error(`${c.url}: ${response.status}`);
-            times.push(performance.now() - started);
-          }
-        }),
-      );
-      results.push({
-        name: c.name,
-        clients,
-        n: times.length,
-        p50: quantile(times, 0.5),
-        p95: quantile(times, 0.95),
-        max: Math.max(...times),
-      });
-      log(
-        `${c.name}, ${clients} client(s): p50 ${quantile(times, 0.5).toFixed(1)} ms, p95 ${quantile(times, 0.95).toFixed(1)} ms`,
-      );
+  const results: Array<{
+    name: string;
+    mode: string;
+    clients: number;
+    n: number;
+    p50: number;
+    p95: number;
+    max: number;
+  }> = [];
+  // Cold: every request a range of its own (`from` moved by a second: the same days, a new cache
+  // key), so each answer is computed from the rollups. Warm: the same request again, as a team
+  // reloading the dashboard between two rollup runs (answers are cached until the next run).
+  const shifted = (url: string, seconds: number) =>
+    url.replace(
+      /from=([^&]+)/,
+      (_, from: string) => `from=${new Date(new Date(from).getTime() + seconds * 1000).toISOString()}`,
+    );
+  let counter = 0;
+  for (const mode of ["cold", "warm"] as const) {
+    for (const clients of [1, 4]) {
+      for (const c of cases) {
+        const times: number[] = [];
+        await Promise.all(
+          Array.from({ length: clients }, async () => {
+            for (let i = 0; i < requests; i += 1) {
+              counter += 1;
+              const url = mode === "cold" ? shifted(c.url, counter) : c.url;
+              const started = performance.now();
+              const response = await fetch(`${base}${url}`, { headers: { cookie } });
+              await response.arrayBuffer();
+              if (!response.ok) throw new Error(`${url}: ${response.status}`);
+              times.push(performance.now() - started);
+            }
+          }),
+        );
+        results.push({
+          name: c.name,
+          mode,
+          clients,
+          n: times.length,
+          p50: quantile(times, 0.5),
+          p95: quantile(times, 0.95),
+          max: Math.max(...times),
+        });
+        log(
+          `${mode} ${c.name}, ${clients} client(s): p50 ${quantile(times, 0.5).toFixed(1)} ms, p95 ${quantile(times, 0.95).toFixed(1)} ms`,
+        );
+      }
     }
   }
-  const worstP95 = Math.max(...results.map((r) => r.p95));
+  const worstCold = Math.max(...results.filter((r) => r.mode === "cold").map((r) => r.p95));
+  const worstWarm = Math.max(...results.filter((r) => r.mode === "warm").map((r) => r.p95));
   const lines = [
     "",
     `## ${today()} — rollups at full size, raw set ${rawConversations.toLocaleString("en")} conversations / ${rawMentions.toLocaleString("en")} mentions`,
@@ -302,14 +324,14 @@ try {
     `Organization A (dashboard): a year of rollups seeded directly in SQL at full size — ${Number(counted.conversations).toLocaleString("en")} conversations and ${Number(counted.mentions).toLocaleString("en")} mentions' worth of counts, ${departmentCount} departments (+ none) × ${channels.length} channels; ${Number(counted.service_rows).toLocaleString("en")} service rows and ${Number(counted.histogram_rows).toLocaleString("en")} histogram rows (day, week and month grains, both organizations), seeded in ${seedSeconds.toFixed(0)} s. Five goals.`,
     `Organization B (rollup job): a scaled raw set of ${rawConversations.toLocaleString("en")} conversations × 4 messages and ${rawMentions.toLocaleString("en")} mentions; the real job's first run rolled up ${firstRun.days} days in ${firstRunSeconds.toFixed(1)} s, an idle 5-minute tick took ${tickSeconds.toFixed(2)} s.`,
     "",
-    "| dashboard request | clients | requests | p50 ms | p95 ms | max ms |",
-    "|---|---:|---:|---:|---:|---:|",
+    "| dashboard request | cache | clients | requests | p50 ms | p95 ms | max ms |",
+    "|---|---|---:|---:|---:|---:|---:|",
     ...results.map(
       (r) =>
-        `| ${r.name} | ${r.clients} | ${r.n} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.max.toFixed(1)} |`,
+        `| ${r.name} | ${r.mode} | ${r.clients} | ${r.n} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.max.toFixed(1)} |`,
     ),
     "",
-    `Target p95 ≤ 300 ms: ${worstP95 <= 300 ? "met" : "NOT met"} (worst p95 ${worstP95.toFixed(1)} ms).`,
+    `Target p95 ≤ 300 ms — computed from the rollups (cold): ${worstCold <= 300 ? "met" : "NOT met"} (worst p95 ${worstCold.toFixed(1)} ms); repeated (warm): ${worstWarm <= 300 ? "met" : "NOT met"} (worst p95 ${worstWarm.toFixed(1)} ms).`,
   ];
   appendFileSync(path.join(here, "RESULTS.md"), `${lines.join("\n")}\n`);
   process.stdout.write(`${lines.join("\n")}\n`);

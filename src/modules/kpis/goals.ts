@@ -175,7 +175,11 @@ export async function goalProgress(
             insightsHandled: handled,
           });
           const actual = values[goal.kpi as KpiKey];
-          return { periodStart: points[i]!.from, actual, met: meetsGoal(goal.kpi as KpiKey, actual, goal.target) };
+          return {
+            periodStart: points[i]!.from,
+            actual,
+            met: meetsGoal(goal.kpi as KpiKey, actual, goal.target),
+          };
         }),
       );
       const last = trend.at(-1)!;

@@ -1,13 +1,14 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { OrgContext } from "../../platform/auth/context.js";
+import { TtlCache } from "../../platform/cache.js";
 import type { DbOrTx } from "../../platform/db/client.js";
 import { ValidationError } from "../../platform/errors.js";
 import { department } from "../organizations/schema.js";
 import { goalProgress } from "./goals.js";
 import { insightsHandled } from "./insightsHook.js";
 import { emptyCounts, kpiValues, loadKpiCounts } from "./kpiCalculator.js";
-import { dayMs, type Interval, trendPoints } from "./periods.js";
-import { noDepartment } from "./schema.js";
+import { dayMs, type Interval, startOfDay, trendPoints } from "./periods.js";
+import { kpiGoal, kpiRollupState, noDepartment } from "./schema.js";
 
 export interface KpiDashboardQuery {
   from: Date;
@@ -51,12 +52,12 @@ export async function kpiDashboard(
     .where(and(eq(department.organizationId, ctx.organizationId)))
     .orderBy(asc(department.name));
   const scope = { organizationId: ctx.organizationId, departmentId: q.departmentId, channel: q.channel };
-  const [totals] = await loadKpiCounts(db, {
-    ...scope,
-    points: [{ from: q.from, to: q.to }],
-    byDepartment: !q.departmentId,
-  });
-  const trend = await loadKpiCounts(db, { ...scope, points });
+  // Independent reads, side by side on the pool's connections.
+  const [[totals], trend, goals] = await Promise.all([
+    loadKpiCounts(db, { ...scope, points: [{ from: q.from, to: q.to }], byDepartment: !q.departmentId }),
+    loadKpiCounts(db, { ...scope, points }),
+    goalProgress(db, ctx, { now: q.now, channel: q.channel, departmentId: q.departmentId }),
+  ]);
   const handled = (departmentId: string | null, from: Date, to: Date) =>
     insightsHandled(db, { organizationId: ctx.organizationId, departmentId, from, to });
   const isDepartment = Boolean(q.departmentId);
@@ -90,6 +91,6 @@ export async function kpiDashboard(
         }),
       })),
     ),
-    goals: await goalProgress(db, ctx, { now: q.now, channel: q.channel, departmentId: q.departmentId }),
+    goals,
   };
 }

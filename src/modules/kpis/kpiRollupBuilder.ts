@@ -216,7 +216,8 @@ async function recomputeDays(db: Db, organizationId: string, range: { from: Date
 export async function sumAllChannels(tx: DbOrTx, organizationId: string, range: { from: Date; to: Date }) {
   const days = sql`organization_id = ${organizationId} and grain = 'day' and period_start >= ${range.from}
     and period_start < ${range.to}`;
-  const serviceSums = sql.raw(`sum(conversations_opened), sum(conversations_breached), sum(questions), sum(answered),
+  const serviceSums =
+    sql.raw(`sum(conversations_opened), sum(conversations_breached), sum(questions), sum(answered),
       sum(answered_within_sla), sum(first_questions), sum(first_answered), sum(first_answered_within_sla),
       sum(csat_answers), sum(csat_sum), sum(csat_satisfied), sum(positive), sum(neutral), sum(negative)`);
   const serviceColumns = sql.raw(`organization_id, grain, period_start, department_key, channel,
