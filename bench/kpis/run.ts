@@ -142,7 +142,7 @@ try {
   );
   const counted = (
     (await db.execute(sql`
-      select (select sum(conversations_opened) from kpi_service_rollup where grain = 'day' and channel <> '*' and organization_id = ${orgA.id})::bigint as conversations,
+      select (select sum(conversations_opened) from kpi_service_rollup where grain = 'day' and channel = '*' and department_key = 'ffffffff-ffff-ffff-ffff-ffffffffffff' and organization_id = ${orgA.id})::bigint as conversations,
         (select sum(mentions) from kpi_mention_rollup where grain = 'day' and organization_id = ${orgA.id})::bigint as mentions,
         (select count(*) from kpi_service_rollup)::bigint as service_rows,
         (select count(*) from kpi_response_histogram)::bigint as histogram_rows`)) as unknown as {

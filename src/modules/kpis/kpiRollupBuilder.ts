@@ -9,7 +9,7 @@ import { businessMinutesBetween } from "../sla/businessTime.js";
 import { slaBreach } from "../sla/schema.js";
 import { type EffectivePolicy, policyFor } from "../sla/slaClock.js";
 import { bucketOf } from "./histogram.js";
-import { addInterval, dayMs, startOfDay, startOfMonth, startOfWeek } from "./periods.js";
+import { addInterval, dayMs, startOfDay, startOfMonth, startOfQuarter, startOfWeek } from "./periods.js";
 import {
   allChannels,
   allDepartments,
@@ -249,10 +249,14 @@ export async function sumAllChannels(tx: DbOrTx, organizationId: string, range: 
 export async function sumPeriods(tx: DbOrTx, organizationId: string, range: { from: Date; to: Date }) {
   const weeks = new Set<number>();
   const months = new Set<number>();
+  const quarters = new Set<number>();
   for (let d = startOfDay(range.from); d < range.to; d = addInterval("day", d)) {
     weeks.add(startOfWeek(d).getTime());
     months.add(startOfMonth(d).getTime());
+    quarters.add(startOfQuarter(d).getTime());
   }
+  for (const q of quarters)
+    await sumPeriod(tx, organizationId, "quarter", new Date(q), addInterval("quarter", new Date(q)));
   for (const w of weeks)
     await sumPeriod(tx, organizationId, "week", new Date(w), addInterval("week", new Date(w)));
   for (const m of months)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { bucketOf, bucketValue, percentile } from "./histogram.js";
-import { coverRange } from "./periods.js";
+import { addInterval, coverRange } from "./periods.js";
 
 describe("rollup periods and response-time buckets", () => {
   it("covers a range with whole months, then whole weeks, then days", () => {
@@ -23,10 +23,17 @@ describe("rollup periods and response-time buckets", () => {
       "day:2026-04-08",
       "day:2026-04-09",
     ]);
-    // A year from a Monday: twelve months and the days left over, never a day twice.
+    // A calendar year: four quarters.
     const year = coverRange(new Date("2025-01-01T00:00:00Z"), new Date("2026-01-01T00:00:00Z"));
-    expect(year.filter((s) => s.grain === "month")).toHaveLength(12);
-    expect(year).toHaveLength(12);
+    expect(year.map((s) => s.grain)).toEqual(["quarter", "quarter", "quarter", "quarter"]);
+    // Any 365 days: quarters, months, weeks and days that add up to exactly 365 days.
+    const rolling = coverRange(new Date("2025-11-24T00:00:00Z"), new Date("2026-11-24T00:00:00Z"));
+    const days = rolling.reduce(
+      (sum, s) => sum + (addInterval(s.grain, s.start).getTime() - s.start.getTime()) / 86_400_000,
+      0,
+    );
+    expect(days).toBe(365);
+    expect(rolling.filter((s) => s.grain === "quarter")).toHaveLength(3);
   });
 
   it("uses whole weeks between months", () => {

@@ -44,14 +44,20 @@ export interface Segment {
 }
 
 /**
- * The fewest rollup rows that exactly cover the days [from, to): whole months, then whole weeks,
- * then single days. Both ends are taken to the day.
+ * The fewest rollup rows that exactly cover the days [from, to): whole quarters, then whole
+ * months, then whole weeks, then single days. Both ends are taken to the day.
  */
 export function coverRange(from: Date, to: Date): Segment[] {
   const segments: Segment[] = [];
   let cursor = startOfDay(from);
   const end = startOfDay(to).getTime() < to.getTime() ? addInterval("day", startOfDay(to)) : startOfDay(to);
   while (cursor < end) {
+    const quarterEnd = addInterval("quarter", cursor);
+    if (startOfQuarter(cursor).getTime() === cursor.getTime() && quarterEnd <= end) {
+      segments.push({ grain: "quarter", start: cursor });
+      cursor = quarterEnd;
+      continue;
+    }
     const monthEnd = addInterval("month", cursor);
     if (startOfMonth(cursor).getTime() === cursor.getTime() && monthEnd <= end) {
       segments.push({ grain: "month", start: cursor });

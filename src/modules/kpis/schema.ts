@@ -15,11 +15,12 @@ import {
 import { department, member, organization } from "../organizations/schema.js";
 
 /**
- * Rollup grains. Every day is rolled up once; weeks (ISO, from Monday) and calendar months are
- * sums of their days, so a year of the dashboard reads twelve month rows, not 365 day rows.
+ * Rollup grains. Every day is rolled up once; weeks (ISO, from Monday), calendar months and
+ * quarters are sums of their days, so a year of the dashboard reads four quarter rows, not 365
+ * day rows.
  * Periods are UTC.
  */
-export const rollupGrains = ["day", "week", "month"] as const;
+export const rollupGrains = ["day", "week", "month", "quarter"] as const;
 export type RollupGrain = (typeof rollupGrains)[number];
 
 /** The department key of conversations that belong to no department (the all-zero id). */
