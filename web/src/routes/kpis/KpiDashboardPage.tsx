@@ -31,7 +31,7 @@ import {
 import { useApiMutation } from "../../api/mutations.js";
 import { departmentsQuery } from "../../api/queries.js";
 import { useMe } from "../../api/useMe.js";
-import { PageHeader } from "../../app/Page.js";
+import { PageBody, PageHeader } from "../../app/Page.js";
 import { usePageTitle } from "../../lib/usePageTitle.js";
 import { type ChartOption, EChart } from "../listening/EChart.js";
 import { departmentKpis, formatKpi, headlineKpis, isPercent, targetFromInput } from "./kpiFormat.js";
@@ -81,99 +81,101 @@ export function KpiDashboardPage() {
     id === null ? t("kpis.wholeOrganization") : (departments.data?.find((d) => d.id === id)?.name ?? "–");
 
   return (
-    <Stack gap="md" className="kpi-page">
-      <PageHeader
-        title={t("kpis.title")}
-        description={t("kpis.description")}
-        actions={
-          <Group gap="xs" role="group" aria-label={t("kpis.title")}>
-            <Select
-              size="xs"
-              w={150}
-              aria-label={t("kpis.range")}
-              value={range}
-              allowDeselect={false}
-              onChange={(value) => value && setRange(value as KpiRange)}
-              data={kpiRanges.map((r) => ({ value: r, label: t(`kpis.ranges.${r}`) }))}
-            />
-            <Select
-              size="xs"
-              w={180}
-              aria-label={t("kpis.department")}
-              placeholder={t("kpis.allDepartments")}
-              clearable
-              value={departmentId ?? null}
-              onChange={(value) => setDepartmentId(value ?? undefined)}
-              data={(departments.data ?? []).map((d) => ({ value: d.id, label: d.name }))}
-            />
-            <Select
-              size="xs"
-              w={140}
-              aria-label={t("kpis.channel")}
-              placeholder={t("kpis.allChannels")}
-              clearable
-              value={channel ?? null}
-              onChange={(value) => setChannel(value ?? undefined)}
-              data={channelTypes.map((c) => ({ value: c, label: t(`channels.${c}` as "channels.email") }))}
-            />
-            {me.canCurate && (
-              <Button
+    <PageBody maw={1400}>
+      <Stack gap="md" className="kpi-page">
+        <PageHeader
+          title={t("kpis.title")}
+          description={t("kpis.description")}
+          actions={
+            <Group gap="xs" role="group" aria-label={t("kpis.title")}>
+              <Select
                 size="xs"
-                variant="default"
-                loading={refresh.isPending}
-                onClick={() => refresh.mutate()}
-              >
-                {t("kpis.refresh")}
-              </Button>
-            )}
-          </Group>
-        }
-      />
-      {refresh.data && (
-        <Text size="sm" c="dimmed" role="status">
-          {t("kpis.refreshed", { days: refresh.data.days })}
-        </Text>
-      )}
-      {dashboard.error && <Alert color="red">{dashboard.error.message}</Alert>}
-      {dashboard.data && (
-        <>
-          <SimpleGrid cols={{ base: 2, sm: 3, lg: 4 }} spacing="sm" aria-label={t("kpis.title")}>
-            {headlineKpis.map((kpi) => (
-              <Card key={kpi} withBorder padding="sm" data-kpi={kpi}>
-                <Text size="xs" c="dimmed">
-                  {t(`kpis.labels.${kpi}`)}
-                </Text>
-                <Text fw={700} fz="xl" data-testid={`kpi-${kpi}`}>
-                  {dashboard.data.overall[kpi] === null && kpi === "insights_handled"
-                    ? t("kpis.notMeasured")
-                    : show(kpi, dashboard.data.overall[kpi])}
-                </Text>
-                {kpi === "response_rate_within_sla" && dashboard.data.overall[kpi] !== null && (
-                  <Badge
-                    size="xs"
-                    color={(dashboard.data.overall[kpi] ?? 0) >= 0.65 ? "green" : "orange"}
-                    variant="light"
-                  >
-                    ≥ 65 %
-                  </Badge>
-                )}
-              </Card>
-            ))}
-          </SimpleGrid>
-          <Text size="xs" c="dimmed">
-            {t("kpis.devoted")} · {t("kpis.insightsNote")}
+                w={150}
+                aria-label={t("kpis.range")}
+                value={range}
+                allowDeselect={false}
+                onChange={(value) => value && setRange(value as KpiRange)}
+                data={kpiRanges.map((r) => ({ value: r, label: t(`kpis.ranges.${r}`) }))}
+              />
+              <Select
+                size="xs"
+                w={180}
+                aria-label={t("kpis.department")}
+                placeholder={t("kpis.allDepartments")}
+                clearable
+                value={departmentId ?? null}
+                onChange={(value) => setDepartmentId(value ?? undefined)}
+                data={(departments.data ?? []).map((d) => ({ value: d.id, label: d.name }))}
+              />
+              <Select
+                size="xs"
+                w={140}
+                aria-label={t("kpis.channel")}
+                placeholder={t("kpis.allChannels")}
+                clearable
+                value={channel ?? null}
+                onChange={(value) => setChannel(value ?? undefined)}
+                data={channelTypes.map((c) => ({ value: c, label: t(`channels.${c}` as "channels.email") }))}
+              />
+              {me.canCurate && (
+                <Button
+                  size="xs"
+                  variant="default"
+                  loading={refresh.isPending}
+                  onClick={() => refresh.mutate()}
+                >
+                  {t("kpis.refresh")}
+                </Button>
+              )}
+            </Group>
+          }
+        />
+        {refresh.data && (
+          <Text size="sm" c="dimmed" role="status">
+            {t("kpis.refreshed", { days: refresh.data.days })}
           </Text>
-          <TrendCard data={dashboard.data} kpi={trendKpi} onKpi={setTrendKpi} />
-          {!departmentId && <DepartmentTable data={dashboard.data} show={show} />}
-          <GoalsSection
-            data={dashboard.data}
-            show={show}
-            departmentName={departmentName}
-            canEdit={me.canCurate}
-          />
-        </>
-      )}
-    </Stack>
+        )}
+        {dashboard.error && <Alert color="red">{dashboard.error.message}</Alert>}
+        {dashboard.data && (
+          <>
+            <SimpleGrid cols={{ base: 2, sm: 3, lg: 4 }} spacing="sm" aria-label={t("kpis.title")}>
+              {headlineKpis.map((kpi) => (
+                <Card key={kpi} withBorder padding="sm" data-kpi={kpi}>
+                  <Text size="xs" c="dimmed">
+                    {t(`kpis.labels.${kpi}`)}
+                  </Text>
+                  <Text fw={700} fz="xl" data-testid={`kpi-${kpi}`}>
+                    {dashboard.data.overall[kpi] === null && kpi === "insights_handled"
+                      ? t("kpis.notMeasured")
+                      : show(kpi, dashboard.data.overall[kpi])}
+                  </Text>
+                  {kpi === "response_rate_within_sla" && dashboard.data.overall[kpi] !== null && (
+                    <Badge
+                      size="xs"
+                      color={(dashboard.data.overall[kpi] ?? 0) >= 0.65 ? "green" : "orange"}
+                      variant="light"
+                    >
+                      ≥ 65 %
+                    </Badge>
+                  )}
+                </Card>
+              ))}
+            </SimpleGrid>
+            <Text size="xs" c="dimmed">
+              {t("kpis.devoted")} · {t("kpis.insightsNote")}
+            </Text>
+            <TrendCard data={dashboard.data} kpi={trendKpi} onKpi={setTrendKpi} />
+            {!departmentId && <DepartmentTable data={dashboard.data} show={show} />}
+            <GoalsSection
+              data={dashboard.data}
+              show={show}
+              departmentName={departmentName}
+              canEdit={me.canCurate}
+            />
+          </>
+        )}
+      </Stack>
+    </PageBody>
   );
 }
 
