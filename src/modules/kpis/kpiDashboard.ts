@@ -35,7 +35,36 @@ export async function kpiDashboard(
   db: DbOrTx,
   ctx: Pick<OrgContext, "organizationId">,
   q: KpiDashboardQuery,
-) {
+): ReturnType<typeof computeDashboard> {
+  // The answer changes only when the rollup job has run or a goal changed: cached until then.
+  const [version] = await db
+    .select({
+      rolledUp: sql<string>`(select last_run_at::text from ${kpiRollupState} where organization_id = ${ctx.organizationId})`,
+      goals: sql<string>`(select count(*) || '/' || coalesce(max(updated_at)::text, '') from ${kpiGoal} where organization_id = ${ctx.organizationId})`,
+    })
+    .from(sql`(select 1) as one`);
+  const key = JSON.stringify([
+    ctx.organizationId,
+    q.from,
+    q.to,
+    q.departmentId,
+    q.channel,
+    q.interval,
+    startOfDay(q.now),
+    version?.rolledUp,
+    version?.goals,
+  ]);
+  const hit = answers.get(key);
+  if (hit) return hit.value;
+  const answer = computeDashboard(db, ctx, q);
+  answers.set(key, answer);
+  answer.catch(() => answers.delete(key));
+  return answer;
+}
+
+const answers = new TtlCache<string, ReturnType<typeof computeDashboard>>(10 * 60_000, 500);
+
+async function computeDashboard(db: DbOrTx, ctx: Pick<OrgContext, "organizationId">, q: KpiDashboardQuery) {
   if (q.to <= q.from) throw new ValidationError("The range ends before it starts; pick a later `to`.");
   if (q.to.getTime() - q.from.getTime() > 3 * 366 * dayMs)
     throw new ValidationError("The range is longer than three years; pick a shorter one.");
