@@ -1,29 +1,42 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { connectors } from "./connectors/registry.js";
+import { automationRoutes } from "./modules/automation/routes.js";
+import { startAccountWatchers } from "./modules/channels/accountWatcher.js";
 import { pollDueAccounts } from "./modules/channels/channelPoller.js";
 import { deliverDueReplies } from "./modules/channels/replyDeliverer.js";
 import { channelAccountRoutes } from "./modules/channels/routes.js";
 import { webhookRoutes } from "./modules/channels/webhookRoutes.js";
+import { identityRoutes } from "./modules/contacts/identityRoutes.js";
 import { contactRoutes } from "./modules/contacts/routes.js";
 import { conversationRoutes } from "./modules/conversations/routes.js";
 import { conversationWorkRoutes } from "./modules/conversations/workRoutes.js";
+import { deliverContactWebhooks } from "./modules/crm/contactWebhookDeliverer.js";
+import { crmRoutes } from "./modules/crm/routes.js";
 import { startDemoStream } from "./modules/demo/listeningDemo.js";
 import { demoRoutes } from "./modules/demo/routes.js";
+import { insightRoutes } from "./modules/insights/routes.js";
 import { kpiRoutes } from "./modules/kpis/routes.js";
 import { alertRoutes } from "./modules/listening/alertRoutes.js";
 import { mentionExportRoutes } from "./modules/listening/exportRoutes.js";
 import { intelligenceRoutes } from "./modules/listening/intelligenceRoutes.js";
 import { listeningRoutes } from "./modules/listening/routes.js";
 import { themeRoutes } from "./modules/listening/themeRoutes.js";
+import { moderationRoutes } from "./modules/moderation/routes.js";
 import { notificationRoutes } from "./modules/notifications/routes.js";
 import { createAccessDirectory } from "./modules/organizations/directory.js";
 import { organizationRoutes } from "./modules/organizations/routes.js";
+import { optInRoutes } from "./modules/privacy/optInRoutes.js";
 import { privacyRoutes } from "./modules/privacy/routes.js";
 import { realtimeRoutes } from "./modules/realtime/routes.js";
 import { reportRoutes } from "./modules/reports/routes.js";
+import { runDueRetention } from "./modules/retention/retentionSchedule.js";
+import { retentionRoutes } from "./modules/retention/routes.js";
 import { slaRoutes } from "./modules/sla/routes.js";
+import { voiceRoutes } from "./modules/voice/routes.js";
+import { webchatRoutes } from "./modules/webchat/routes.js";
 import { startConnectorWorkers } from "./pipeline/connectorWorkers.js";
+import { startHousekeeping } from "./pipeline/housekeeping.js";
 import { startInboxTimers } from "./pipeline/inboxTimers.js";
 import { startKpiJobs } from "./pipeline/kpiJobs.js";
 import { createIngestGateway, startPipeline, storeDeadLetter } from "./pipeline/runtime.js";
@@ -61,6 +74,8 @@ export interface BuildAppProps {
   kpiJobs?: boolean;
   /** Send due replies and poll connected accounts every 2 s (default: on; tests run them by hand). */
   connectorWorkers?: boolean;
+  /** The daily retention run and the delivery of contact webhooks (default: on; tests run them by hand). */
+  housekeeping?: boolean;
 }
 
 export async function buildApp(props: BuildAppProps) {
@@ -98,6 +113,8 @@ export async function buildApp(props: BuildAppProps) {
   await app.register(notificationRoutes, { db, clock });
   await app.register(contactRoutes, { db });
   await app.register(privacyRoutes, { db });
+  await app.register(identityRoutes, { db });
+  await app.register(optInRoutes, { db, baseUrl: config.baseUrl });
   await app.register(listeningRoutes, {
     db,
     secretsKey,
@@ -115,10 +132,17 @@ export async function buildApp(props: BuildAppProps) {
   await app.register(themeRoutes, { db });
   await app.register(kpiRoutes, { db, clock });
   await app.register(reportRoutes, { db, clock, secretsKey, baseUrl: config.baseUrl });
-  await app.register(realtimeRoutes, { bus });
+  await app.register(retentionRoutes, { db, clock, secretsKey });
+  await app.register(crmRoutes, { db, clock, secretsKey, log: app.log });
+  await app.register(realtimeRoutes, { bus, db, clock });
+  await app.register(automationRoutes, { db });
+  await app.register(insightRoutes, { db, clock, bus });
+  await app.register(moderationRoutes, { db, clock });
+  await app.register(voiceRoutes, { db, clock, secretsKey, bus });
   const channelDeps = { db, clock, secretsKey, connectors, bus, submitPosts: gateway.submitPosts };
   await app.register(channelAccountRoutes, channelDeps);
   await app.register(webhookRoutes, channelDeps);
+  await app.register(webchatRoutes, { db, clock, bus, baseUrl: config.baseUrl });
   const demoStream = props.demoOrganizationId
     ? {
         organizationId: props.demoOrganizationId,
@@ -138,8 +162,11 @@ export async function buildApp(props: BuildAppProps) {
       : startKpiJobs({ db, clock, secretsKey, baseUrl: config.baseUrl, log: app.log });
   const connectorWorkers =
     props.connectorWorkers === false ? undefined : startConnectorWorkers({ ...channelDeps, log: app.log });
+  const housekeeping =
+    props.housekeeping === false ? undefined : startHousekeeping({ db, clock, secretsKey, log: app.log });
   app.addHook("onClose", async () => {
     demoStream?.stop();
+    await housekeeping?.stop();
     await connectorWorkers?.stop();
     await inboxTimers?.stop();
     await kpiJobs?.stop();
@@ -151,8 +178,15 @@ export async function buildApp(props: BuildAppProps) {
   const connectorJobs = {
     deliverReplies: () => deliverDueReplies(channelDeps),
     pollAccounts: (options?: { channelId?: string }) => pollDueAccounts(channelDeps, options),
+    /** Push watches (IMAP IDLE) as the connector loop keeps them; the caller syncs and stops them. */
+    watchAccounts: () => startAccountWatchers(channelDeps),
   };
-  return { app, database, auth, masterKey, bus, secretsKey, connectorJobs };
+  /** The housekeeping jobs, for tests and the CLI to run at the moment they choose. */
+  const housekeepingJobs = {
+    runDueRetention: () => runDueRetention({ db, clock, secretsKey }),
+    deliverContactWebhooks: () => deliverContactWebhooks({ db, clock, secretsKey }),
+  };
+  return { app, database, auth, masterKey, bus, secretsKey, connectorJobs, housekeepingJobs };
 }
 
 /**

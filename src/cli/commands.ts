@@ -10,6 +10,7 @@ import { createOrganization } from "../modules/organizations/organizationCreator
 import { organization } from "../modules/organizations/schema.js";
 import { createUser, findUserByEmail } from "../modules/organizations/userCreator.js";
 import { startConnectorWorkers } from "../pipeline/connectorWorkers.js";
+import { startHousekeeping } from "../pipeline/housekeeping.js";
 import { analyzePost } from "../pipeline/postAnalyzer.js";
 import { ingestPosts } from "../pipeline/postIngester.js";
 import { createQueryMatcher } from "../pipeline/queryMatcher.js";
@@ -153,12 +154,18 @@ export async function workerCommand() {
     bus,
     submitPosts: gateway.submitPosts,
   });
+  const housekeeping = startHousekeeping({
+    db: database.db,
+    clock: systemClock,
+    secretsKey: deriveKey(masterKey, "secrets"),
+  });
   progress(
-    `Worker ready (bus: ${bus.kind === "nats" ? "NATS JetStream" : "in-process"}; replies and polls of connected channels).`,
+    `Worker ready (bus: ${bus.kind === "nats" ? "NATS JetStream" : "in-process"}; replies and polls of connected channels; daily retention and contact webhooks).`,
   );
   const stop = async () => {
     progress("Stopping the worker after the batch in hand …");
     await connectorWorkers.stop();
+    await housekeeping.stop();
     await pipeline.stop();
     await bus.close();
     await database.close();

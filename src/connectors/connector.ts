@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { SmtpConnection } from "../platform/mail/mailer.js";
 import {
   type SafeFetchOptions,
   type SafeResponse,
@@ -30,6 +31,20 @@ export interface ConnectedAccount<Settings, Credentials> {
   organizationId: string;
   settings: Settings;
   credentials: Credentials;
+  /**
+   * Hosts the organization's admins allowed although they resolve to private addresses (Settings →
+   * Channels); pass them to the SSRF guard with `allowedHostsOf`.
+   */
+  allowedHosts?: readonly string[];
+}
+
+/** The hosts the SSRF guard may reach for this account: its own `allowHosts` setting and the organization's list. */
+export function allowedHostsOf(account: { settings: unknown; allowedHosts?: readonly string[] }): string[] {
+  const own = (account.settings as { allowHosts?: unknown } | null)?.allowHosts;
+  return [
+    ...(Array.isArray(own) ? own.filter((h): h is string => typeof h === "string") : []),
+    ...(account.allowedHosts ?? []),
+  ];
 }
 
 export interface AccountPart<Settings, Credentials> {
@@ -53,6 +68,15 @@ export interface InboundPart<Settings, Credentials> {
    * deduplicates on — stores them twice.
    */
   poll(account: ConnectedAccount<Settings, Credentials>, cursor: unknown): Promise<InboundBatch>;
+  /**
+   * Optional push: keeps a connection open (IMAP IDLE, a stream) and calls `onActivity` when the
+   * network says something arrived; the caller then polls at once. Polling at the interval goes on
+   * beside it, so a watch that breaks loses nothing. `onError` reports a broken watch (it is retried).
+   */
+  watch?(
+    account: ConnectedAccount<Settings, Credentials>,
+    handlers: { onActivity(): void; onError(error: unknown): void },
+  ): Promise<{ stop(): Promise<void> }>;
 }
 
 export interface InboundBatch {
@@ -62,6 +86,8 @@ export interface InboundBatch {
   messages: InboundMessage[];
   cursor: unknown;
   rateLimit?: RateLimitState;
+  /** More is waiting beyond this batch: poll again right away instead of after the interval. */
+  pollAgainSoon?: boolean;
 }
 
 /** A customer's message to the organization (a mention of the account, a direct message, a webhook call). */
@@ -77,6 +103,24 @@ export interface InboundMessage {
   sentAt: Date;
   /** Everyone can read it; omitted: public unless the channel is private. */
   isPublic?: boolean;
+  /** The conversation's subject when the network has one (e-mail); default: the text's start. */
+  subject?: string;
+  /**
+   * Further ids of the thread it belongs to (an e-mail's References): when none of
+   * `parentExternalId` is stored, the newest of these that is continues its conversation.
+   */
+  threadExternalIds?: string[];
+  /** Files that came with it (e-mail attachments), within the connector's size limits. */
+  attachments?: InboundAttachment[];
+}
+
+export interface InboundAttachment {
+  fileName: string;
+  contentType: string;
+  sizeBytes: number;
+  /** The file; omitted when it was over the size limit (then `skippedReason` says so). */
+  content?: Buffer;
+  skippedReason?: string;
 }
 
 export interface RateLimitState {
@@ -97,11 +141,32 @@ export interface OutboundPart<Settings, Credentials> {
 export interface OutgoingReply {
   /** The same key on every attempt of one message: the network (or receiver) posts it once. */
   idempotencyKey: string;
+  /** When the agent wrote it; the same on every attempt (Bluesky derives the record key from it). */
+  createdAt?: Date;
   conversationId: string;
   text: string;
   isPublic: boolean;
   /** The customer's message this answers (the newest incoming one), when the network knows it. */
   inReplyTo?: { externalId: string; authorName: string };
+  /**
+   * The customer is answered by e-mail instead of on the network (a web chat started while nobody
+   * was online); `smtp` is the organization's server, null when none is set up.
+   */
+  emailFollowUp?: EmailFollowUp;
+  /** The conversation's subject (e-mail: "Re: …"). */
+  subject?: string;
+  /** The network ids of the conversation's earlier messages, oldest first (e-mail: References). */
+  threadExternalIds?: string[];
+}
+
+export interface EmailFollowUp {
+  to: string;
+  name: string;
+  /** `de` or `en`: the language of the lines around the reply. */
+  language: string;
+  /** Where the conversation started (the website's origin), named in the e-mail. */
+  startedAt: string;
+  smtp: SmtpConnection | null;
 }
 
 /**

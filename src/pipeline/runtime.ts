@@ -1,9 +1,11 @@
 import { gte } from "drizzle-orm";
+import { routeMentions } from "../modules/automation/routingRuleRunner.js";
 import { deliverPendingAlerts } from "../modules/listening/alerts/alertDeliverer.js";
 import { evaluateAlerts, type FiredAlert } from "../modules/listening/alerts/alertEvaluator.js";
 import { computeInfluence } from "../modules/listening/influencers.js";
 import { deadLetter, mention } from "../modules/listening/schema.js";
 import type { Bus, BusMessage } from "../platform/bus/index.js";
+import { systemClock } from "../platform/clock.js";
 import type { Db } from "../platform/db/client.js";
 import { type NormalizedPost, normalizedPostSchema } from "../platform/posts/normalizedPost.js";
 import { analyzePost } from "./postAnalyzer.js";
@@ -53,7 +55,8 @@ export interface StartPipelineProps {
 }
 
 /**
- * The pipeline stages a worker runs: store posts as mentions, then evaluate alerts and deliver them.
+ * The pipeline stages a worker runs: store posts as mentions, evaluate alerts and deliver them, then
+ * run the routing rules over the new mentions.
  * `konversa start` runs them in the same process; `konversa worker` runs them alone, several times.
  */
 export async function startPipeline(props: StartPipelineProps) {
@@ -106,6 +109,13 @@ export async function startPipeline(props: StartPipelineProps) {
         );
       }
       for (const a of fired) props.bus.broadcast(alertsFiredSubject, a);
+      // Routing rules act on what is stored; a failing rule is logged, never a reason to redeliver.
+      for (const [organizationId, mentions] of byOrganization) {
+        await routeMentions(
+          { db: props.db, clock: systemClock, bus: props.bus },
+          { organizationId, mentionIds: mentions.map((m) => m.id) },
+        ).catch((error) => props.log?.error({ err: error, organizationId }, "routing rules failed"));
+      }
       if (fired.length > 0) {
         delivering = delivering
           .then(() =>

@@ -22,8 +22,15 @@ const tenantFree: Record<string, string> = {
   "GET /api/v1/invitation-links/:token": "the link's secret is the authorization",
   "POST /api/v1/invitation-links/:token/accept": "the link's secret is the authorization",
   "POST /api/v1/invitation-links/:token/join": "the link's secret is the authorization",
+  "GET /api/v1/opt-in/:token": "an opt-in link's secret is the authorization",
+  "POST /api/v1/opt-in/:token": "an opt-in link's secret is the authorization",
+  "GET /api/v1/public/:organizationSlug/house-rules":
+    "an organization's published house rules are public by design (titles and public wording only)",
   "POST /api/v1/hooks/:channelId":
     "a channel's inbound webhook: the HMAC signature with the channel's secret is the authorization",
+  "GET /widget/:script": "the web chat's script for websites; the channel's allowed origins decide",
+  "GET /api/v1/webchat/:channelId/socket":
+    "web chat visitors; allowed origins at the upgrade, then the visitor's own session token",
 };
 
 let t: TestApp;

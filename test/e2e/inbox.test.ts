@@ -182,6 +182,38 @@ describe("two agents in the unified inbox", () => {
     await screenshot(ben, "inbox-resolved-by-colleague");
   });
 
+  it("Anna's note @mentions Ben: his bell shows it at once, and read stays read after a reload", async () => {
+    const members = (await (await anna.request.get(`${origin}/api/v1/members`)).json()) as Array<{
+      id: string;
+      email: string;
+    }>;
+    const benMember = members.find((m) => m.email === benEmail)!;
+    const bell = (page: Page) => page.getByRole("banner").getByRole("button", { name: /Benachrichtigung/ });
+    await bell(ben).waitFor();
+    // Demo alerts Ben has not seen yet may count already; the mention adds one.
+    const unreadOf = async () =>
+      Number(/^(\d+)/.exec((await bell(ben).getAttribute("aria-label")) ?? "")?.[1] ?? 0);
+    const before = await unreadOf();
+    await asAnna(`/api/v1/conversations/${conversationId}/notes`, {
+      body: "@Ben Berger bitte übernimm die Rückfrage zum Busticket",
+      mentionedMemberIds: [benMember.id],
+    });
+    await expect.poll(unreadOf, { timeout: 5_000 }).toBe(before + 1);
+    await bell(ben).click();
+    await ben
+      .getByRole("list", { name: "Benachrichtigungen" })
+      .getByRole("listitem")
+      .filter({ hasText: "Sie wurden in einer Notiz erwähnt" })
+      .waitFor();
+    await screenshot(ben, "inbox-notification-bell");
+    // Closing the list marks what it showed as seen.
+    await bell(ben).click();
+    await ben.getByRole("button", { name: "Benachrichtigungen", exact: true }).waitFor({ timeout: 5_000 });
+    // The read state is the server's: a reload (or another browser) shows it read too.
+    await ben.reload();
+    await ben.getByRole("button", { name: "Benachrichtigungen", exact: true }).waitFor({ timeout: 10_000 });
+  });
+
   it("? shows the keyboard shortcuts, and nothing broke in the pages", async () => {
     await blur(anna);
     await anna.keyboard.press("?");

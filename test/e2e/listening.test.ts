@@ -70,6 +70,10 @@ describe("listening in the browser", () => {
     await problem.waitFor();
     expect(await problem.textContent()).toContain("Eine Klammer wird nicht geschlossen");
     expect(await problem.textContent()).toContain("Position 14");
+    // Message and hint in the reader's language too.
+    expect(await problem.textContent()).toContain(
+      "Hinweis: Schließen Sie die an Position 14 geöffnete Klammer mit ).",
+    );
     expect(await dialog.getByRole("button", { name: "Anlegen" }).isDisabled()).toBe(true);
     await page.screenshot({ path: path.join(artifacts, "listening-query-error.png") });
 

@@ -1,52 +1,16 @@
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPerson, createTestApp, type TestApp } from "../support/app.js";
 import { testBackend } from "../support/database.js";
+import { startSmtpReceiver } from "../support/smtpReceiver.js";
 import { waitFor } from "../support/webhookReceiver.js";
 import { samplePost } from "./scenario.js";
-
-interface ReceivedMail {
-  from: string;
-  to: string[];
-  data: string;
-}
-
-/** A real SMTP server on a free local port that asks for a password and keeps what it receives. */
-async function startSmtpReceiver(username: string, password: string) {
-  const received: ReceivedMail[] = [];
-  const server = new SMTPServer({
-    authOptional: false,
-    allowInsecureAuth: true,
-    disabledCommands: ["STARTTLS"],
-    logger: false,
-    onAuth(auth, _session, callback) {
-      if (auth.username === username && auth.password === password) callback(null, { user: username });
-      else callback(new Error("Invalid username or password"));
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-      stream.on("end", () => {
-        received.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
-          to: session.envelope.rcptTo.map((r) => r.address),
-          data: Buffer.concat(chunks).toString("utf8"),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.server.address() as { port: number }).port;
-  return { port, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
 
 let t: TestApp;
 let smtp: Awaited<ReturnType<typeof startSmtpReceiver>>;
 let owner: Awaited<ReturnType<typeof createPerson>>;
 
 beforeAll(async () => {
-  smtp = await startSmtpReceiver("alerts@nordbahn.example", "smtp-secret-42");
+  smtp = await startSmtpReceiver({ username: "alerts@nordbahn.example", password: "smtp-secret-42" });
   t = await createTestApp({ withPipeline: true });
   owner = await createPerson(t, { role: "owner", orgName: "Nordbahn Alerts by Mail" });
 });

@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { contact, socialIdentity } from "../../src/modules/contacts/schema.js";
-import { channel, conversation, message } from "../../src/modules/conversations/schema.js";
+import { channel, conversation, message, messageAttachment } from "../../src/modules/conversations/schema.js";
 import { saveAlertRule } from "../../src/modules/listening/alerts/alertRules.js";
 import {
   alert,
@@ -19,6 +19,7 @@ import { sqlRows } from "../../src/platform/db/client.js";
 import { createTestApp, type TestApp } from "../support/app.js";
 import { testBackend } from "../support/database.js";
 import { createPopulatedOrganization } from "../support/fixtures.js";
+import { startWebhookReceiver } from "../support/webhookReceiver.js";
 
 let t: TestApp;
 let org: Awaited<ReturnType<typeof createPopulatedOrganization>>;
@@ -59,7 +60,7 @@ async function scanEveryTable(needles: string[], idNeedles: string[]) {
     sql`select c.table_name, c.column_name, c.data_type from information_schema.columns c
         join information_schema.tables tb on tb.table_schema = c.table_schema and tb.table_name = c.table_name
         where c.table_schema = 'public' and tb.table_type = 'BASE TABLE'
-          and c.data_type in ('text', 'character varying', 'character', 'jsonb', 'json', 'ARRAY', 'tsvector', 'uuid', 'USER-DEFINED')`,
+          and c.data_type in ('text', 'character varying', 'character', 'jsonb', 'json', 'ARRAY', 'tsvector', 'uuid', 'USER-DEFINED', 'bytea')`,
   );
   const found: string[] = [];
   for (const col of columns) {
@@ -67,7 +68,10 @@ async function scanEveryTable(needles: string[], idNeedles: string[]) {
     for (const needle of values) {
       const rows = await sqlRows<{ n: number }>(
         t.db,
-        sql`select count(*)::int as n from ${sql.identifier(col.table_name)} where ${sql.identifier(col.column_name)}::text ilike ${`%${needle}%`}`,
+        col.data_type === "bytea"
+          ? // Stored files (attachments) are searched as the bytes they hold.
+            sql`select count(*)::int as n from ${sql.identifier(col.table_name)} where encode(${sql.identifier(col.column_name)}, 'escape') ilike ${`%${needle}%`}`
+          : sql`select count(*)::int as n from ${sql.identifier(col.table_name)} where ${sql.identifier(col.column_name)}::text ilike ${`%${needle}%`}`,
       );
       if (rows[0]!.n > 0) found.push(`${col.table_name}.${col.column_name} holds "${needle}"`);
     }
@@ -210,22 +214,53 @@ describe(`erasure of one person (${testBackend})`, () => {
         subject: "Kundennummer KX-99817",
       })
       .returning();
-    await t.db.insert(message).values([
-      {
-        organizationId: orgId,
-        conversationId: talk!.id,
-        direction: "incoming",
-        authorName: person.name,
-        body: person.messageText,
-      },
-      {
-        organizationId: orgId,
-        conversationId: talk!.id,
-        direction: "outgoing",
-        authorName: "Service",
-        body: `Hallo ${person.name}!`,
-      },
-    ]);
+    const [incoming] = await t.db
+      .insert(message)
+      .values([
+        {
+          organizationId: orgId,
+          conversationId: talk!.id,
+          direction: "incoming",
+          authorName: person.name,
+          body: person.messageText,
+        },
+        {
+          organizationId: orgId,
+          conversationId: talk!.id,
+          direction: "outgoing",
+          authorName: "Service",
+          body: `Hallo ${person.name}!`,
+        },
+      ])
+      .returning();
+    // A file the person sent (an e-mail attachment): its name and content are personal too.
+    await t.db.insert(messageAttachment).values({
+      organizationId: orgId,
+      messageId: incoming!.id,
+      fileName: "Zaunkoenig-Fahrkarte.pdf",
+      contentType: "application/pdf",
+      sizeBytes: 20,
+      content: Buffer.from("KX-99817 Fahrkarte"),
+    });
+    // A CRM hears about contact changes: its outbox holds events about the person until delivered.
+    const crmSecret = "erasure-test-webhook-secret";
+    const receiver = await startWebhookReceiver(crmSecret);
+    const hook = await api("POST", "/api/v1/crm/webhooks", {
+      name: "CRM",
+      url: receiver.url,
+      secret: crmSecret,
+      events: ["consent.changed", "contact.deleted"],
+      allowHosts: ["127.0.0.1"],
+    });
+    expect(hook.statusCode, hook.body).toBe(201);
+    // An uploaded import, not run yet, that names the person.
+    const upload = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/crm/imports?fileName=kunden.csv",
+      headers: { ...org.owner.headers, "content-type": "text/csv" },
+      payload: `name,email\r\n${person.name},${person.email}\r\nJemand Anders,anders@example.org\r\n`,
+    });
+    expect(upload.statusCode, upload.body).toBe(201);
     // Consent history through the API: given, withdrawn, and given by an agent with evidence.
     const consent = (purpose: string, body: object) =>
       api("PUT", `/api/v1/contacts/${subject!.id}/consents/${purpose}`, body);
@@ -250,6 +285,22 @@ describe(`erasure of one person (${testBackend})`, () => {
       ).statusCode,
     ).toBe(201);
     expect((await api("POST", `/api/v1/contacts/${subject!.id}/enrichment`)).statusCode).toBe(200);
+    // Customer 360: a note, a rejected identity candidate and an opt-in link are about them too.
+    const note = await api("POST", `/api/v1/contacts/${subject!.id}/notes`, {
+      body: `${person.name} rief an: Kundennummer KX-99817`,
+    });
+    expect(note.statusCode, note.body).toBe(201);
+    const rejected = await api("POST", `/api/v1/contacts/${subject!.id}/identity-decisions`, {
+      identityId: other!.id,
+      decision: "reject",
+      reason: "Not Wilhelmine Zaunkönig, a namesake",
+    });
+    expect(rejected.statusCode, rejected.body).toBe(201);
+    const optIn = await api("POST", `/api/v1/contacts/${subject!.id}/opt-in-links`, {
+      identityId: other!.id,
+      wording: "Ich bestätige, dass das Konto mir gehört.",
+    });
+    expect(optIn.statusCode, optIn.body).toBe(201);
     expect((await api("GET", `/api/v1/contacts/${subject!.id}`)).statusCode).toBe(200);
 
     // Export first: it must hold every record the erasure removes.
@@ -280,6 +331,17 @@ describe(`erasure of one person (${testBackend})`, () => {
         expect(inExport, `${table} ${id} was erased but not exported`).toBe(true);
       }
     }
+
+    // The erasure told the CRM (GDPR Art. 19) with the id alone; the delivered event forgets the id.
+    expect(result.discardedUploads).toBe(1);
+    await t.housekeepingJobs.deliverContactWebhooks();
+    await receiver.close();
+    expect(receiver.received.map((r) => r.json)).toEqual([
+      expect.objectContaining({ event: "contact.deleted", contact: { id: subject!.id }, reason: "erasure" }),
+    ]);
+    expect(receiver.received[0]!.signatureValid).toBe(true);
+    const discarded = await api("GET", `/api/v1/crm/imports/${upload.json().import.id}`);
+    expect(discarded.json()).toMatchObject({ status: "failed" });
 
     const { found, columns } = await scanEveryTable(
       [
@@ -313,6 +375,7 @@ describe(`erasure of one person (${testBackend})`, () => {
           mention: 2,
           conversation: 1,
           message: 2,
+          message_attachment: 1,
           consent_record: 3,
         },
       },

@@ -131,14 +131,14 @@ describe(`data-use modes (${testBackend})`, () => {
     expect(preview.json()).toEqual({
       from: "full",
       to: "linked",
-      removes: { enrichmentEntries: 1, contactsAffected: 1 },
+      removes: { enrichmentEntries: 1, contactsAffected: 1, identityLinks: 0 },
       stops: ["profile enrichment"],
     });
     expect(
       await t.db.select().from(contactEnrichment).where(eq(contactEnrichment.contactId, c.id)),
     ).toHaveLength(1);
     const switched = await api("PUT", "/api/v1/privacy/data-use-mode", { mode: "linked" });
-    expect(switched.json().removed).toEqual({ enrichmentEntries: 1 });
+    expect(switched.json().removed).toEqual({ enrichmentEntries: 1, identityLinks: 0 });
     expect(
       await t.db.select().from(contactEnrichment).where(eq(contactEnrichment.organizationId, orgId)),
     ).toEqual([]);

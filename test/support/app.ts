@@ -50,6 +50,8 @@ export async function createTestApp(
     inboxTimers: false,
     // …and the connectors' jobs (replies, polls) through `connectorJobs`.
     connectorWorkers: options.connectorWorkers ?? false,
+    // …and the housekeeping jobs (retention, contact webhooks) through `housekeepingJobs`.
+    housekeeping: false,
   });
   await built.app.ready();
   return {

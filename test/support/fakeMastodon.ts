@@ -57,6 +57,8 @@ export async function startFakeMastodon(props: { token: string; pageSize?: numbe
     status: Record<string, unknown>;
   }> = [];
   let remaining = 300;
+  // The token the instance accepts; a test revokes it to play a broken credential.
+  let acceptedToken = props.token;
 
   function status(props: {
     account: FakeAccount;
@@ -124,7 +126,7 @@ export async function startFakeMastodon(props: { token: string; pageSize?: numbe
 
   const peer = await startHttpPeer((request, response) => {
     const url = new URL(request.url, "http://fake");
-    if (request.headers.authorization !== `Bearer ${props.token}`) {
+    if (request.headers.authorization !== `Bearer ${acceptedToken}`) {
       return json(response, 401, { error: "The access token is invalid" });
     }
     if (request.method === "GET" && url.pathname === "/api/v1/accounts/verify_credentials") {
@@ -188,6 +190,10 @@ export async function startFakeMastodon(props: { token: string; pageSize?: numbe
       const s = status({ account: props.from, content: props.content });
       tagStatuses.set(tagName, [...(tagStatuses.get(tagName) ?? []), s]);
       return s;
+    },
+    /** From now on only this token is accepted (the old one is refused with 401). */
+    acceptToken(token: string) {
+      acceptedToken = token;
     },
     close: peer.close,
   };

@@ -1,14 +1,21 @@
+import { Readable } from "node:stream";
 import { eq } from "drizzle-orm";
 import { connectors } from "../../src/connectors/registry.js";
+import { createRoutingRule } from "../../src/modules/automation/routingRules.js";
+import { allowPrivateHost } from "../../src/modules/channels/allowedPrivateHosts.js";
 import { createChannelAccount } from "../../src/modules/channels/channelAccounts.js";
-import { contact, socialIdentity } from "../../src/modules/contacts/schema.js";
+import { company, contact, contactNote, segment, socialIdentity } from "../../src/modules/contacts/schema.js";
 import { createCannedResponse } from "../../src/modules/conversations/cannedResponses.js";
-import { channel, conversation } from "../../src/modules/conversations/schema.js";
+import { channel, conversation, message, messageAttachment } from "../../src/modules/conversations/schema.js";
+import { receiveImportUpload } from "../../src/modules/crm/contactImporter.js";
+import { createContactWebhook } from "../../src/modules/crm/contactWebhooks.js";
 import { loadDemoData } from "../../src/modules/demo/demoLoader.js";
+import { forwardInsight } from "../../src/modules/insights/insightForwarder.js";
 import { createGoal } from "../../src/modules/kpis/goals.js";
 import { saveAlertRule } from "../../src/modules/listening/alerts/alertRules.js";
 import { createQuery } from "../../src/modules/listening/queries.js";
 import { alert, deadLetter, mention } from "../../src/modules/listening/schema.js";
+import { createHouseRule } from "../../src/modules/moderation/houseRules.js";
 import { notifyMembers } from "../../src/modules/notifications/notifications.js";
 import { notification } from "../../src/modules/notifications/schema.js";
 import { createApiToken } from "../../src/modules/organizations/apiTokens.js";
@@ -18,6 +25,8 @@ import { openPrivacyRequest } from "../../src/modules/privacy/privacyRequests.js
 import { generateBriefing } from "../../src/modules/reports/briefingGenerator.js";
 import { slaBreach } from "../../src/modules/sla/schema.js";
 import { createBusinessHours, createSlaPolicy } from "../../src/modules/sla/slaSettings.js";
+import { requestToJoin } from "../../src/modules/voice/joinRequests.js";
+import { shareToVoc } from "../../src/modules/voice/vocCurator.js";
 import type { OrgContext } from "../../src/platform/auth/context.js";
 import { createPerson, type TestApp, testBaseUrl } from "./app.js";
 
@@ -82,7 +91,7 @@ export async function createPopulatedOrganization(t: TestApp, name: string) {
       handle: `fan${Date.now()}.bsky.social`,
     })
     .returning();
-  const rule = await saveAlertRule(t.db, ctx, {
+  const alertRuleRow = await saveAlertRule(t.db, ctx, {
     input: { name: "Storm", type: "storm", queryId: query.id },
     secretsKey: Buffer.alloc(32),
   });
@@ -110,7 +119,7 @@ export async function createPopulatedOrganization(t: TestApp, name: string) {
     .insert(alert)
     .values({
       organizationId: owner.organizationId,
-      ruleId: rule.id,
+      ruleId: alertRuleRow.id,
       type: "storm",
       title: "Storm",
       details: {},
@@ -192,7 +201,99 @@ export async function createPopulatedOrganization(t: TestApp, name: string) {
       actorUserId: owner.userId,
     },
   );
+  await createChannelAccount(
+    { db: t.db, clock: { now: () => new Date() }, secretsKey: t.secretsKey, connectors },
+    ctx,
+    {
+      network: "webchat",
+      name: "Website chat",
+      settings: {
+        allowedOrigins: ["https://www.example.com"],
+        privacyText: "We store your name for this chat.",
+      },
+      credentials: {},
+    },
+  );
+  const [failedReply] = await t.db
+    .insert(message)
+    .values({
+      organizationId: owner.organizationId,
+      conversationId: aConversation!.id,
+      direction: "outgoing",
+      authorName: "Owner",
+      body: "A reply the network refused",
+      sentAt: new Date(),
+      deliveryState: "failed",
+      deliveryError: "mastodon answered 422: Validation failed",
+    })
+    .returning();
+  const allowedHost = await allowPrivateHost(t.db, ctx, `intranet-${Date.now().toString(36)}.example`);
+  const [aCompany] = await t.db
+    .insert(company)
+    .values({ organizationId: owner.organizationId, name: `Fixture AG ${Date.now()}` })
+    .returning();
+  const [aNote] = await t.db
+    .insert(contactNote)
+    .values({ organizationId: owner.organizationId, contactId: aContact!.id, body: "Fixture note" })
+    .returning();
+  const [aSegment] = await t.db
+    .insert(segment)
+    .values({ organizationId: owner.organizationId, name: "Fixture segment", filter: { tags: ["vip"] } })
+    .returning();
   const privacyRequest = await openPrivacyRequest(t.db, ctx, { type: "export", contactId: aContact!.id });
+  const [withFile] = await t.db
+    .insert(message)
+    .values({
+      organizationId: owner.organizationId,
+      conversationId: aConversation!.id,
+      direction: "incoming",
+      authorName: "Kim <kim@kunde.test>",
+      body: "Anbei die Fahrkarte.",
+    })
+    .returning();
+  const [attachment] = await t.db
+    .insert(messageAttachment)
+    .values({
+      organizationId: owner.organizationId,
+      messageId: withFile!.id,
+      fileName: "fahrkarte.pdf",
+      contentType: "application/pdf",
+      sizeBytes: 4,
+      content: Buffer.from("%PDF"),
+    })
+    .returning();
+  const upload = await receiveImportUpload({ db: t.db, clock: { now: () => new Date() } }, ctx, {
+    file: Readable.from(["name,email\r\nProbe Person,probe@example.test\r\n"]),
+    fileName: "fixture.csv",
+  });
+  const webhook = await createContactWebhook(t.db, ctx, {
+    input: { name: "CRM", url: "https://crm.example.com/konversa", events: ["contact.created"] },
+    secretsKey: t.secretsKey,
+  });
+  const routingRule = await createRoutingRule(t.db, ctx, {
+    name: "Negative to service",
+    conditions: [{ type: "sentiment", sentiments: ["negative"] }],
+    actions: [{ type: "set_priority", priority: 2 }],
+  });
+  const forwarded = await t.db.transaction((tx) =>
+    forwardInsight(tx, ctx, {
+      departmentId: departments[0]!.id,
+      note: "Fixture insight",
+      mentionId: aMention!.id,
+      at: new Date(),
+    }),
+  );
+  const rule = await createHouseRule(t.db, ctx, { title: "Respect", publicText: "No insults." });
+  const shared = await shareToVoc(t.db, ctx, {
+    mentionId: aMention!.id,
+    secretsKey: t.secretsKey,
+    at: new Date(),
+  });
+  const joinRequest = await requestToJoin(t.db, ctx, {
+    vocItemId: shared.id,
+    reason: "Fixture",
+    at: new Date(),
+  });
   return {
     owner,
     agent,
@@ -209,7 +310,7 @@ export async function createPopulatedOrganization(t: TestApp, name: string) {
       queryId: query.id,
       identityId: identity!.id,
       mentionId: aMention!.id,
-      ruleId: rule.id,
+      ruleId: alertRuleRow.id,
       alertId: fired!.id,
       deadLetterId: letter!.id,
       cannedResponseId: canned.id,
@@ -217,9 +318,22 @@ export async function createPopulatedOrganization(t: TestApp, name: string) {
       slaPolicyId: policy.id,
       notificationId: ownNotification!.id,
       channelAccountId: channelAccount.id,
+      allowedHostId: allowedHost.id,
+      messageId: failedReply!.id,
       requestId: privacyRequest.id,
       goalId: goal.id,
       briefingId: weekly.id,
+      attachmentId: attachment!.id,
+      importId: upload.import.id,
+      webhookId: webhook.id,
+      companyId: aCompany!.id,
+      noteId: aNote!.id,
+      segmentId: aSegment!.id,
+      routingRuleId: routingRule.id,
+      insightId: forwarded.insight.id,
+      houseRuleId: rule.id,
+      vocItemId: shared.id,
+      joinRequestId: joinRequest.request.id,
       // A purpose no list answer contains (every fixture value is checked as a possible leak).
       purpose: "audience_matching",
       token: invitation.token,
@@ -274,6 +388,10 @@ export const sampleBodies: Record<string, unknown> = {
   "POST /api/v1/channels/:channelId/incoming": { authorName: "probe", text: "probe" },
   "POST /api/v1/settings/channel-accounts": { network: "log", name: "Probe" },
   "POST /api/v1/settings/channel-accounts/validate": { network: "log" },
+  "PATCH /api/v1/settings/channel-accounts/:channelAccountId": { name: "Renamed" },
+  "PUT /api/v1/settings/channel-accounts/:channelAccountId/credentials": { credentials: {} },
+  "PUT /api/v1/settings/channel-accounts/:channelAccountId/paused": { paused: true },
+  "POST /api/v1/settings/allowed-private-hosts": { host: "probe.intranet.example" },
   "PUT /api/v1/channels/:channelId/csat": { enabled: false },
   "POST /api/v1/canned-responses": { shortcut: "probe", title: "Probe", body: "Hi" },
   "PATCH /api/v1/canned-responses/:cannedResponseId": { title: "Renamed" },
@@ -290,6 +408,34 @@ export const sampleBodies: Record<string, unknown> = {
     source: "opt_in_link",
     wording: "Yes, send me offers.",
   },
+  "POST /api/v1/contacts": { displayName: "Probe Person" },
+  "PATCH /api/v1/contacts/:contactId": { tags: ["probe"] },
+  "POST /api/v1/contacts/:contactId/notes": { body: "probe" },
+  "POST /api/v1/companies": { name: "Probe GmbH" },
+  "PATCH /api/v1/companies/:companyId": { name: "Renamed GmbH" },
+  "POST /api/v1/segments": { name: "Probe segment", filter: { tags: ["probe"] } },
+  "PATCH /api/v1/segments/:segmentId": { name: "Renamed segment" },
+  "POST /api/v1/contacts/:contactId/identity-decisions": {
+    identityId: "00000000-0000-4000-8000-000000000000",
+    decision: "reject",
+    reason: "probe",
+  },
+  "POST /api/v1/contacts/:contactId/identities": { network: "email", handle: "probe@example.test" },
+  "PUT /api/v1/settings/identity-resolution": {
+    certainty: 0.8,
+    autoLinkCertainty: null,
+    customerNumberAttribute: "customer_number",
+  },
+  "POST /api/v1/contacts/:contactId/opt-in-links": { identityId: "00000000-0000-4000-8000-000000000000" },
+  "POST /api/v1/opt-in-campaigns": {
+    campaign: "Probe",
+    recipients: [
+      {
+        contactId: "00000000-0000-4000-8000-000000000000",
+        identityId: "00000000-0000-4000-8000-000000000000",
+      },
+    ],
+  },
   "POST /api/v1/privacy/requests": { type: "export", contactId: "00000000-0000-4000-8000-000000000000" },
   "PUT /api/v1/privacy/data-use-mode": { mode: "none" },
   "POST /api/v1/privacy/audiences": {},
@@ -297,6 +443,38 @@ export const sampleBodies: Record<string, unknown> = {
   "PATCH /api/v1/kpis/goals/:goalId": { target: 0.7 },
   "POST /api/v1/kpis/rollups/refresh": {},
   "POST /api/v1/reports/briefings": { departmentId: null, email: false },
+  "PUT /api/v1/settings/webchat/:channelId": { colour: "#123456" },
+  "PUT /api/v1/retention/policies": { periods: { mentions: 400 } },
+  "POST /api/v1/crm/imports/:importId/run": { columns: { name: "displayName" }, onDuplicate: "skip" },
+  "POST /api/v1/crm/contacts": { displayName: "Probe" },
+  "PATCH /api/v1/crm/contacts/:contactId": { displayName: "Renamed" },
+  "POST /api/v1/crm/contacts/:contactId/identities": { network: "bluesky", handle: "probe.bsky.social" },
+  "POST /api/v1/crm/webhooks": {
+    name: "Probe",
+    url: "https://crm.example.com/hook",
+    events: ["contact.created"],
+  },
+  "PATCH /api/v1/crm/webhooks/:webhookId": { name: "Renamed" },
+  "POST /api/v1/automation/rules": {
+    name: "Probe",
+    conditions: [],
+    actions: [{ type: "set_priority", priority: 1 }],
+  },
+  "PATCH /api/v1/automation/rules/:routingRuleId": { name: "Renamed" },
+  "PUT /api/v1/automation/rules/order": { ruleIds: [] },
+  "POST /api/v1/automation/dry-run": { conditions: [] },
+  "POST /api/v1/insights": {
+    departmentId: "00000000-0000-4000-8000-000000000000",
+    note: "probe",
+    mentionId: "00000000-0000-4000-8000-000000000000",
+  },
+  "PUT /api/v1/insights/:insightId/state": { state: "acknowledged" },
+  "POST /api/v1/moderation/house-rules": { title: "Probe", publicText: "Be kind." },
+  "PATCH /api/v1/moderation/house-rules/:houseRuleId": { title: "Renamed" },
+  "POST /api/v1/mentions/:mentionId/moderation": { action: "restore" },
+  "POST /api/v1/mentions/:mentionId/voc": {},
+  "POST /api/v1/voc/:vocItemId/join-requests": { reason: "probe" },
+  "PUT /api/v1/voc/join-requests/:joinRequestId": { decision: "declined" },
   "PUT /api/v1/settings/smtp": {
     host: "localhost",
     port: 25,

@@ -7,11 +7,18 @@ export interface ReceivedWebhook {
   signatureValid: boolean;
   /** When the request arrived (ms since the epoch). */
   receivedAt: number;
+  /** The status code the receiver answered. */
+  answered: number;
+  headers: Record<string, string>;
 }
 
-/** A real HTTP server on loopback that receives alert webhooks and checks their signature. */
-export async function startWebhookReceiver(secret: string) {
+/**
+ * A real HTTP server on loopback that receives Konversa webhooks and checks their signature.
+ * `failFirst` answers that many requests with 500 first (to see retries).
+ */
+export async function startWebhookReceiver(secret: string, options: { failFirst?: number } = {}) {
   const received: ReceivedWebhook[] = [];
+  let failures = options.failFirst ?? 0;
   const server: Server = createServer((request, response) => {
     let body = "";
     request.on("data", (chunk) => {
@@ -23,8 +30,17 @@ export async function startWebhookReceiver(secret: string) {
       const given = String(request.headers["x-konversa-signature"] ?? "");
       const signatureValid =
         given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
-      received.push({ body, json: JSON.parse(body), signatureValid, receivedAt: Date.now() });
-      response.writeHead(signatureValid ? 200 : 401).end();
+      const failing = failures > 0;
+      failures -= 1;
+      received.push({
+        body,
+        json: JSON.parse(body),
+        signatureValid,
+        receivedAt: Date.now(),
+        answered: failing ? 500 : signatureValid ? 200 : 401,
+        headers: request.headers as Record<string, string>,
+      });
+      response.writeHead(failing ? 500 : signatureValid ? 200 : 401).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

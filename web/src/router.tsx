@@ -47,6 +47,13 @@ const inviteRoute = createRoute({
   component: lazyRouteComponent(() => import("./routes/invite/InvitePage.js"), "InvitePage"),
 });
 
+/** The customer's opt-in page: public, no sign-in. */
+const optInRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/opt-in/$token",
+  component: lazyRouteComponent(() => import("./routes/optIn/OptInPage.js"), "OptInPage"),
+});
+
 const appRoute = createRoute({
   getParentRoute: () => rootRoute,
   id: "app",
@@ -64,7 +71,9 @@ const appRoute = createRoute({
 const indexRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/",
-  beforeLoad: () => {
+  beforeLoad: ({ context }) => {
+    // Viewers read the voice of the customer only; everybody else starts in the inbox.
+    if (context.me.role === "viewer") throw redirect({ to: "/voice" });
     throw redirect({ to: "/inbox", search: { status: "open" } });
   },
 });
@@ -196,7 +205,37 @@ const briefingRoute = createRoute({
 const insightsRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/insights",
-  component: lazyRouteComponent(() => import("./routes/placeholder/ComingSoon.js"), "InsightsPage"),
+  component: lazyRouteComponent(() => import("./routes/insights/InsightsPage.js"), "InsightsPage"),
+});
+
+export const insightRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/insights/$insightId",
+  component: lazyRouteComponent(() => import("./routes/insights/InsightsPage.js"), "InsightPage"),
+});
+
+const automationRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/automation",
+  component: lazyRouteComponent(() => import("./routes/automation/AutomationPage.js"), "AutomationPage"),
+});
+
+const moderationRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/moderation",
+  component: lazyRouteComponent(() => import("./routes/moderation/ModerationPage.js"), "ModerationPage"),
+});
+
+const voiceRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/voice",
+  component: lazyRouteComponent(() => import("./routes/voice/VoicePage.js"), "VoicePage"),
+});
+
+const voiceRequestsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/voice/requests",
+  component: lazyRouteComponent(() => import("./routes/voice/VoicePage.js"), "JoinRequestsPage"),
 });
 
 const contactsRoute = createRoute({
@@ -211,6 +250,18 @@ export const contactRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/contacts/$contactId",
   component: lazyRouteComponent(() => import("./routes/contacts/ContactPage.js"), "ContactPage"),
+});
+
+const identityQueueRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/identities",
+  component: lazyRouteComponent(() => import("./routes/contacts/IdentityQueuePage.js"), "IdentityQueuePage"),
+});
+
+const companiesRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/companies",
+  component: lazyRouteComponent(() => import("./routes/contacts/CompaniesPage.js"), "CompaniesPage"),
 });
 
 const settingsRoute = createRoute({
@@ -251,6 +302,12 @@ const apiTokensRoute = createRoute({
   component: lazyRouteComponent(() => import("./routes/settings/ApiTokensPage.js"), "ApiTokensPage"),
 });
 
+const channelsSettingsRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: "channels",
+  component: lazyRouteComponent(() => import("./routes/settings/ChannelsPage.js"), "ChannelsPage"),
+});
+
 const auditRoute = createRoute({
   getParentRoute: () => settingsRoute,
   path: "audit",
@@ -263,9 +320,22 @@ const auditRoute = createRoute({
   component: lazyRouteComponent(() => import("./routes/settings/AuditPage.js"), "AuditPage"),
 });
 
+const retentionRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: "retention",
+  component: lazyRouteComponent(() => import("./routes/settings/RetentionPage.js"), "RetentionPage"),
+});
+
+const crmRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: "crm",
+  component: lazyRouteComponent(() => import("./routes/settings/CrmPage.js"), "CrmPage"),
+});
+
 const routeTree = rootRoute.addChildren([
   loginRoute,
   inviteRoute,
+  optInRoute,
   appRoute.addChildren([
     indexRoute,
     inboxRoute.addChildren([inboxIndexRoute, conversationRoute]),
@@ -284,14 +354,24 @@ const routeTree = rootRoute.addChildren([
     kpisRoute,
     reportsRoute,
     briefingRoute,
+    companiesRoute,
+    identityQueueRoute,
     insightsRoute,
+    insightRoute,
+    automationRoute,
+    moderationRoute,
+    voiceRoute,
+    voiceRequestsRoute,
     settingsRoute.addChildren([
       settingsIndexRoute,
       membersRoute,
       departmentsRoute,
       invitationsRoute,
       apiTokensRoute,
+      channelsSettingsRoute,
       auditRoute,
+      retentionRoute,
+      crmRoute,
     ]),
   ]),
 ]);

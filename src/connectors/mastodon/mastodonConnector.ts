@@ -1,12 +1,12 @@
 import { z } from "zod";
 import type { NormalizedPost } from "../../platform/posts/normalizedPost.js";
 import { shorten, toPlainText } from "../../platform/text/plainText.js";
-import type { Connector, InboundMessage } from "../connector.js";
+import { allowedHostsOf, type ConnectedAccount, type Connector, type InboundMessage } from "../connector.js";
 import { compareIds, type MastodonNotification, type MastodonStatus, mastodonClient } from "./mastodonApi.js";
 
 export const mastodonSettingsSchema = z.object({
   /** The instance, e.g. https://mastodon.social */
-  instanceUrl: z.url().max(2048),
+  instanceUrl: z.url().max(2048).describe("The instance, e.g. https://mastodon.social"),
   /** Hashtags (without #) whose public timelines are listened to; they become mentions. */
   hashtags: z
     .array(
@@ -17,15 +17,25 @@ export const mastodonSettingsSchema = z.object({
         .max(100),
     )
     .max(20)
-    .default([]),
+    .default([])
+    .describe("Hashtags (without #) whose public posts become mentions"),
   /** How often to look, at least 30 seconds (default 60). */
-  intervalSeconds: z.number().int().min(30).max(3600).default(60),
+  intervalSeconds: z.number().int().min(30).max(3600).default(60).describe("Seconds between two polls"),
   /** Hosts an admin allows although they resolve to private addresses (a self-hosted instance). */
-  allowHosts: z.array(z.string().trim().min(1).max(253)).max(20).default([]),
+  allowHosts: z
+    .array(z.string().trim().min(1).max(253))
+    .max(20)
+    .default([])
+    .describe("Private hosts this account may reach (the organization's list applies too)"),
 });
 export const mastodonCredentialsSchema = z.object({
   /** An access token with read:accounts, read:notifications, read:statuses, write:statuses. */
-  accessToken: z.string().trim().min(1).max(512),
+  accessToken: z
+    .string()
+    .trim()
+    .min(1)
+    .max(512)
+    .describe("Scopes read:accounts read:notifications read:statuses write:statuses"),
 });
 type Settings = z.infer<typeof mastodonSettingsSchema>;
 type Credentials = z.infer<typeof mastodonCredentialsSchema>;
@@ -50,7 +60,7 @@ export const mastodonConnector: Connector<Settings, Credentials> = {
     settingsSchema: mastodonSettingsSchema as z.ZodType<Settings>,
     credentialsSchema: mastodonCredentialsSchema,
     async validate(account) {
-      const me = await client(account.settings, account.credentials).verifyCredentials();
+      const me = await client(account).verifyCredentials();
       return { displayName: `@${me.acct}` };
     },
   },
@@ -58,7 +68,7 @@ export const mastodonConnector: Connector<Settings, Credentials> = {
     intervalMs: (settings) => settings.intervalSeconds * 1000,
     async poll(account, stored) {
       const cursor: MastodonCursor = { tags: {}, ...(stored as MastodonCursor | null) };
-      const api = client(account.settings, account.credentials);
+      const api = client(account);
       const notifications = await api.listSince<MastodonNotification>(
         "/api/v1/notifications?types[]=mention",
         cursor.notificationsSinceId,
@@ -103,7 +113,7 @@ export const mastodonConnector: Connector<Settings, Credentials> = {
   },
   outbound: {
     async send(account, reply) {
-      const api = client(account.settings, account.credentials);
+      const api = client(account);
       const handle = reply.inReplyTo?.authorName;
       // A reply reaches the customer only when it mentions them (and a direct one is only seen by who it mentions).
       const text =
@@ -121,11 +131,11 @@ export const mastodonConnector: Connector<Settings, Credentials> = {
   },
 };
 
-function client(settings: Settings, credentials: Credentials) {
+function client(account: ConnectedAccount<Settings, Credentials>) {
   return mastodonClient({
-    instanceUrl: settings.instanceUrl,
-    accessToken: credentials.accessToken,
-    allowHosts: settings.allowHosts,
+    instanceUrl: account.settings.instanceUrl,
+    accessToken: account.credentials.accessToken,
+    allowHosts: allowedHostsOf(account),
   });
 }
 
@@ -140,7 +150,8 @@ function statusText(status: MastodonStatus): string {
   return shorten(text, maxText);
 }
 
-function statusPost(status: MastodonStatus, channelId: string): NormalizedPost | undefined {
+/** A status from a hashtag timeline as a post (pure; bench:connectors measures it). */
+export function statusPost(status: MastodonStatus, channelId?: string): NormalizedPost | undefined {
   const text = statusText(status);
   if (!text) return undefined;
   const url = status.url ?? status.uri;

@@ -1,16 +1,30 @@
 import { z } from "zod";
 import { signWebhook } from "../../platform/crypto/webhookSignature.js";
-import { type Connector, ConnectorError, callNetwork, errorFromResponse } from "../connector.js";
+import {
+  allowedHostsOf,
+  type Connector,
+  ConnectorError,
+  callNetwork,
+  errorFromResponse,
+} from "../connector.js";
 
 export const webhookSettingsSchema = z.object({
   /** Where replies are POSTed (signed); omitted: the channel only receives. */
-  replyUrl: z.url().max(2048).optional(),
+  replyUrl: z.url().max(2048).optional().describe("Where replies are POSTed, signed; empty: receive only"),
   /** Hosts an admin allows although they resolve to private addresses (an on-premises system). */
-  allowHosts: z.array(z.string().trim().min(1).max(253)).max(20).default([]),
+  allowHosts: z
+    .array(z.string().trim().min(1).max(253))
+    .max(20)
+    .default([])
+    .describe("Private hosts the reply URL may reach (the organization's list applies too)"),
 });
 export const webhookCredentialsSchema = z.object({
   /** Shared secret for HMAC-SHA256 signatures, both directions. */
-  secret: z.string().min(16, "must be at least 16 characters").max(256),
+  secret: z
+    .string()
+    .min(16, "must be at least 16 characters")
+    .max(256)
+    .describe("Shared secret for the HMAC-SHA256 signatures, at least 16 characters"),
 });
 type Settings = z.infer<typeof webhookSettingsSchema>;
 type Credentials = z.infer<typeof webhookCredentialsSchema>;
@@ -54,7 +68,7 @@ export const webhookConnector: Connector<Settings, Credentials> = {
       const response = await callNetwork("webhook", account.settings.replyUrl, {
         method: "POST",
         body,
-        allowHosts: account.settings.allowHosts,
+        allowHosts: allowedHostsOf(account),
         headers: {
           "content-type": "application/json",
           "idempotency-key": reply.idempotencyKey,

@@ -8,6 +8,7 @@ import { decryptSecret, encryptSecret } from "../../platform/crypto/secrets.js";
 import type { Db } from "../../platform/db/client.js";
 import { NotFoundError, ValidationError } from "../../platform/errors.js";
 import { type ChannelType, channel } from "../conversations/schema.js";
+import { allowedHostsFor } from "./allowedPrivateHosts.js";
 import { channelAccount } from "./schema.js";
 
 /** What the channel use cases need: storage, time, the key for credentials, and the connectors by network. */
@@ -46,6 +47,7 @@ async function checkWithNetwork(
   deps: ChannelDeps,
   organizationId: string,
   input: Omit<ChannelAccountInput, "name">,
+  props: { channelId?: string } = {},
 ) {
   const connector = connectorFor(deps, input.network);
   const settings = connector.account.settingsSchema.safeParse(input.settings);
@@ -65,10 +67,11 @@ async function checkWithNetwork(
   }
   try {
     const checked = await connector.account.validate({
-      channelId: "00000000-0000-0000-0000-000000000000",
+      channelId: props.channelId ?? "00000000-0000-0000-0000-000000000000",
       organizationId,
       settings: settings.data,
       credentials: credentials.data,
+      allowedHosts: await allowedHostsFor(deps.db, organizationId),
     });
     return {
       connector,
@@ -179,22 +182,169 @@ export async function deleteChannelAccount(deps: Pick<ChannelDeps, "db">, ctx: O
 
 /** Asks the network again whether a stored account works, and records its health. */
 export async function checkChannelAccount(deps: ChannelDeps, ctx: OrgContext, id: string) {
-  const [row] = await deps.db
-    .select()
-    .from(channelAccount)
-    .where(and(eq(channelAccount.organizationId, ctx.organizationId), eq(channelAccount.id, id)));
-  if (!row) throw new NotFoundError("The channel account");
+  const row = await findAccount(deps.db, ctx, id);
   const connector = connectorFor(deps, row.network);
   let error: string | null = null;
   try {
-    await connector.account.validate(openAccount(deps, row));
+    await connector.account.validate(await openAccount(deps, row));
   } catch (caught) {
     error = describeError(caught);
   }
   await recordHealth(deps, row.id, error);
-  const [channelRow] = await deps.db.select().from(channel).where(eq(channel.id, row.channelId));
-  const [updated] = await deps.db.select().from(channelAccount).where(eq(channelAccount.id, row.id));
-  return presentAccount({ ...updated!, channelName: channelRow!.name, isPrivate: channelRow!.isPrivate });
+  if (!error && row.failureCount > 0) {
+    // It works again: poll now instead of waiting out the backoff.
+    await deps.db
+      .update(channelAccount)
+      .set({ failureCount: 0, nextPollAt: deps.clock.now() })
+      .where(eq(channelAccount.id, row.id));
+  }
+  return presentOne(deps.db, row.id);
+}
+
+async function findAccount(db: Db, ctx: OrgContext, id: string) {
+  const [row] = await db
+    .select()
+    .from(channelAccount)
+    .where(and(eq(channelAccount.organizationId, ctx.organizationId), eq(channelAccount.id, id)));
+  if (!row) throw new NotFoundError("The channel account");
+  return row;
+}
+
+async function presentOne(db: Db, accountId: string) {
+  const [row] = await db
+    .select({ account: channelAccount, channelName: channel.name, isPrivate: channel.isPrivate })
+    .from(channelAccount)
+    .innerJoin(channel, eq(channel.id, channelAccount.channelId))
+    .where(eq(channelAccount.id, accountId));
+  return presentAccount({ ...row!.account, channelName: row!.channelName, isPrivate: row!.isPrivate });
+}
+
+export interface ChannelAccountChange {
+  /** The channel's name in the inbox. */
+  name?: string;
+  /** New settings, complete (what the form shows); checked with the network before they are saved. */
+  settings?: Record<string, unknown>;
+}
+
+/**
+ * Changes an account's name or settings (e.g. a feed's poll interval). New settings are checked
+ * with the network, with the stored credentials, before they replace the old ones; audited.
+ */
+export async function updateChannelAccount(
+  deps: ChannelDeps,
+  ctx: OrgContext,
+  id: string,
+  change: ChannelAccountChange,
+) {
+  const row = await findAccount(deps.db, ctx, id);
+  const name = change.name?.trim();
+  if (change.name !== undefined && !name) throw new ValidationError("A channel needs a name.");
+  const checked = change.settings
+    ? await checkWithNetwork(
+        deps,
+        ctx.organizationId,
+        {
+          network: row.network,
+          settings: change.settings,
+          credentials: JSON.parse(decryptSecret(deps.secretsKey, row.credentials)) as Record<string, unknown>,
+        },
+        { channelId: row.channelId },
+      )
+    : undefined;
+  const now = deps.clock.now();
+  await deps.db.transaction(async (tx) => {
+    if (name) await tx.update(channel).set({ name }).where(eq(channel.id, row.channelId));
+    if (checked) {
+      await tx
+        .update(channelAccount)
+        .set({
+          settings: checked.settings as Record<string, unknown>,
+          ...workingAgain(now, checked.displayName ?? row.displayName),
+        })
+        .where(eq(channelAccount.id, row.id));
+    }
+    await recordAudit(tx, ctx, {
+      action: "channel_account.updated",
+      entityType: "channel_account",
+      entityId: row.id,
+      details: { network: row.network, fields: Object.keys(change.settings ?? {}), renamed: Boolean(name) },
+    });
+  });
+  return presentOne(deps.db, row.id);
+}
+
+/** The network just accepted the account: healthy, no backoff, polled right away. */
+function workingAgain(now: Date, displayName: string | null) {
+  return {
+    displayName,
+    health: "healthy" as const,
+    lastError: null,
+    lastCheckedAt: now,
+    failureCount: 0,
+    nextPollAt: now,
+  };
+}
+
+/**
+ * Replaces an account's credentials (a new token, a rotated secret): checked with the network
+ * first, then stored encrypted; the old ones are gone. Audited without the secret.
+ */
+export async function rotateChannelCredentials(
+  deps: ChannelDeps,
+  ctx: OrgContext,
+  id: string,
+  credentials: Record<string, unknown>,
+) {
+  const row = await findAccount(deps.db, ctx, id);
+  const checked = await checkWithNetwork(
+    deps,
+    ctx.organizationId,
+    { network: row.network, settings: row.settings, credentials },
+    { channelId: row.channelId },
+  );
+  const now = deps.clock.now();
+  await deps.db.transaction(async (tx) => {
+    await tx
+      .update(channelAccount)
+      .set({
+        credentials: encryptSecret(deps.secretsKey, JSON.stringify(checked.credentials)),
+        ...workingAgain(now, checked.displayName ?? row.displayName),
+      })
+      .where(eq(channelAccount.id, row.id));
+    await recordAudit(tx, ctx, {
+      action: "channel_account.credentials_rotated",
+      entityType: "channel_account",
+      entityId: row.id,
+      details: { network: row.network },
+    });
+  });
+  return presentOne(deps.db, row.id);
+}
+
+/** Pauses (no polls) or resumes (polled right away) an account; audited. */
+export async function setChannelAccountPaused(
+  deps: Pick<ChannelDeps, "db" | "clock">,
+  ctx: OrgContext,
+  id: string,
+  paused: boolean,
+) {
+  const row = await findAccount(deps.db, ctx, id);
+  const now = deps.clock.now();
+  if (Boolean(row.pausedAt) !== paused) {
+    await deps.db.transaction(async (tx) => {
+      await tx
+        .update(channelAccount)
+        .set(paused ? { pausedAt: now } : { pausedAt: null, failureCount: 0, nextPollAt: now })
+        .where(eq(channelAccount.id, row.id));
+      await recordAudit(tx, ctx, {
+        action: paused ? "channel_account.paused" : "channel_account.resumed",
+        entityType: "channel_account",
+        entityId: row.id,
+        details: { network: row.network },
+      });
+    });
+  }
+  return presentOne(deps.db, row.id);
 }
 
 /** Records the outcome of a check or poll: healthy, or failing with the network's message. */
@@ -209,16 +359,17 @@ export async function recordHealth(
     .where(eq(channelAccount.id, accountId));
 }
 
-/** The stored account with its credentials decrypted, as the connector takes it. */
-export function openAccount(
-  deps: Pick<ChannelDeps, "secretsKey">,
+/** The stored account with its credentials decrypted and the organization's allowed hosts, as the connector takes it. */
+export async function openAccount(
+  deps: Pick<ChannelDeps, "secretsKey" | "db">,
   row: ChannelAccountRow,
-): ConnectedAccount<unknown, unknown> {
+): Promise<ConnectedAccount<unknown, unknown>> {
   return {
     channelId: row.channelId,
     organizationId: row.organizationId,
     settings: row.settings,
     credentials: JSON.parse(decryptSecret(deps.secretsKey, row.credentials)) as unknown,
+    allowedHosts: await allowedHostsFor(deps.db, row.organizationId),
   };
 }
 
@@ -234,6 +385,10 @@ function presentAccount(row: ChannelAccountRow & { channelName: string; isPrivat
     health: row.health,
     lastError: row.lastError,
     lastCheckedAt: row.lastCheckedAt,
+    lastPolledAt: row.lastPolledAt,
+    nextPollAt: row.nextPollAt,
+    failureCount: row.failureCount,
+    pausedAt: row.pausedAt,
     rateLimit: row.rateLimit ?? null,
     createdAt: row.createdAt,
   };

@@ -2,6 +2,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import type { InboundMessage } from "../../connectors/connector.js";
 import type { AuditActor } from "../../platform/audit/audit.js";
 import type { NormalizedPost } from "../../platform/posts/normalizedPost.js";
+import { routeMessage } from "../automation/routingRuleRunner.js";
 import { receiveMessage } from "../conversations/messageReceiver.js";
 import { conversation, message } from "../conversations/schema.js";
 import type { InboxDeps } from "../conversations/workflow.js";
@@ -25,7 +26,11 @@ export async function receiveInbound(deps: InboxDeps, props: ReceiveInboundProps
   const actor: AuditActor = { organizationId: props.organizationId, userId: null };
   let received = 0;
   for (const m of props.messages) {
-    const ids = [m.externalId, ...(m.parentExternalId ? [m.parentExternalId] : [])];
+    const thread = [
+      ...(m.parentExternalId ? [m.parentExternalId] : []),
+      ...[...(m.threadExternalIds ?? [])].reverse(),
+    ];
+    const ids = [m.externalId, ...thread];
     const known = await deps.db
       .select({ externalId: message.externalId, conversationId: message.conversationId })
       .from(message)
@@ -38,7 +43,8 @@ export async function receiveInbound(deps: InboxDeps, props: ReceiveInboundProps
         ),
       );
     if (known.some((k) => k.externalId === m.externalId)) continue;
-    const parent = known.find((k) => k.externalId === m.parentExternalId);
+    // The direct parent first, then the thread's ids from the newest back (e-mail References).
+    const parent = thread.map((id) => known.find((k) => k.externalId === id)).find(Boolean);
     const result = await receiveMessage(deps, actor, {
       channelId: props.channelId,
       conversationId: parent?.conversationId,
@@ -47,8 +53,13 @@ export async function receiveInbound(deps: InboxDeps, props: ReceiveInboundProps
       text: m.text,
       sentAt: m.sentAt,
       isPublic: m.isPublic,
+      subject: m.subject,
+      attachments: m.attachments,
     });
     if (!result.duplicate) received += 1;
+    if (result.messageId && !result.duplicate) {
+      await routeMessage(deps, { organizationId: props.organizationId, messageId: result.messageId });
+    }
   }
   return { received, posts: props.posts.length };
 }

@@ -2,6 +2,7 @@ import { and, desc, eq, inArray, lte, sql } from "drizzle-orm";
 import { ConnectorError, describeError } from "../../connectors/connector.js";
 import { conversation, message } from "../conversations/schema.js";
 import { announce, type InboxDeps } from "../conversations/workflow.js";
+import { emailFollowUpFor } from "../webchat/emailFollowUp.js";
 import { type ChannelDeps, openAccount } from "./channelAccounts.js";
 import { channelAccount } from "./schema.js";
 
@@ -91,27 +92,39 @@ async function deliverOne(
     await finish(deps, reply.id, { deliveryState: "failed", deliveryError: error, nextAttemptAt: null });
     return { state: "failed", error };
   }
-  const [parent] = await deps.db
-    .select({ externalId: message.externalId, authorName: message.authorName })
+  // The conversation's messages with a network id, newest first: the newest incoming one is what
+  // the reply answers; all of them (oldest first) are the thread (e-mail References).
+  const threaded = await deps.db
+    .select({ externalId: message.externalId, authorName: message.authorName, direction: message.direction })
     .from(message)
     .where(
       and(
         eq(message.conversationId, reply.conversationId),
-        eq(message.direction, "incoming"),
+        inArray(message.direction, ["incoming", "outgoing"]),
         sql`${message.externalId} is not null`,
       ),
     )
     .orderBy(desc(message.sentAt))
-    .limit(1);
+    .limit(50);
+  const parent = threaded.find((m) => m.direction === "incoming");
+  // A web chat that went on by e-mail (nobody was online) is answered at the visitor's address.
+  const emailFollowUp = await emailFollowUpFor(deps, reply.conversationId);
   try {
-    const sent = await connector.outbound.send(openAccount(deps, account), {
+    const sent = await connector.outbound.send(await openAccount(deps, account), {
       idempotencyKey: reply.idempotencyKey ?? reply.id,
+      createdAt: reply.sentAt,
       conversationId: reply.conversationId,
       text: reply.body,
       isPublic: context.conversation.isPublic,
       inReplyTo: parent?.externalId
         ? { externalId: parent.externalId, authorName: parent.authorName }
         : undefined,
+      ...(emailFollowUp ? { emailFollowUp } : {}),
+      subject: context.conversation.subject,
+      threadExternalIds: threaded
+        .filter((m) => m.externalId !== reply.externalId)
+        .map((m) => m.externalId!)
+        .reverse(),
     });
     await finish(deps, reply.id, {
       deliveryState: "sent",

@@ -1,6 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import { recordAudit } from "../../platform/audit/audit.js";
-import type { OrgContext } from "../../platform/auth/context.js";
+import { type AuditActor, recordAudit } from "../../platform/audit/audit.js";
 import type { Clock } from "../../platform/clock.js";
 import type { Db } from "../../platform/db/client.js";
 import { assertDepartmentsBelong } from "../organizations/members.js";
@@ -34,7 +33,8 @@ export interface OpenConversationProps {
  */
 export async function openConversation(
   deps: { db: Db; clock: Clock },
-  ctx: OrgContext,
+  /** A colleague, or a routing rule (`memberId: null`, `userId: null`). */
+  ctx: AuditActor & { memberId: string | null },
   props: OpenConversationProps,
 ) {
   const now = deps.clock.now();

@@ -5,7 +5,7 @@ import type { DbOrTx } from "../../platform/db/client.js";
 import { NotFoundError } from "../../platform/errors.js";
 import { contact } from "../contacts/schema.js";
 import { slaBreach } from "../sla/schema.js";
-import { type ConversationStatus, channel, conversation, message } from "./schema.js";
+import { type ConversationStatus, channel, conversation, message, messageAttachment } from "./schema.js";
 
 /** The earliest due time of the running service-level clocks (Postgres LEAST skips nulls). */
 const dueAt = sql<Date | null>`least(${conversation.firstResponseDueAt}, ${conversation.nextResponseDueAt}, ${conversation.resolutionDueAt})`;
@@ -176,6 +176,23 @@ export async function getConversation(db: DbOrTx, ctx: OrgContext, id: string) {
     .from(message)
     .where(and(eq(message.organizationId, ctx.organizationId), eq(message.conversationId, id)))
     .orderBy(asc(message.sentAt), asc(message.id));
+  const files = await db
+    .select({
+      id: messageAttachment.id,
+      messageId: messageAttachment.messageId,
+      fileName: messageAttachment.fileName,
+      contentType: messageAttachment.contentType,
+      sizeBytes: messageAttachment.sizeBytes,
+      skippedReason: messageAttachment.skippedReason,
+    })
+    .from(messageAttachment)
+    .where(
+      and(
+        eq(messageAttachment.organizationId, ctx.organizationId),
+        inArray(messageAttachment.messageId, messages.length > 0 ? messages.map((m) => m.id) : [id]),
+      ),
+    )
+    .orderBy(asc(messageAttachment.createdAt), asc(messageAttachment.id));
   const breaches = await db
     .select({ target: slaBreach.target, dueAt: slaBreach.dueAt, breachedAt: slaBreach.breachedAt })
     .from(slaBreach)
@@ -185,6 +202,7 @@ export async function getConversation(db: DbOrTx, ctx: OrgContext, id: string) {
   // (imported, demo) were only logged, which counts as sent.
   const delivered = messages.map((m) => ({
     ...m,
+    attachments: files.filter((f) => f.messageId === m.id).map(({ messageId: _, ...f }) => f),
     deliveryState:
       m.direction !== "outgoing"
         ? null
@@ -201,4 +219,38 @@ export async function listChannels(db: DbOrTx, ctx: OrgContext) {
     .from(channel)
     .where(eq(channel.organizationId, ctx.organizationId))
     .orderBy(asc(channel.name));
+}
+
+/** One file of a message in a conversation the caller may read (the conversation's visibility rules apply). */
+export async function getAttachment(
+  db: DbOrTx,
+  ctx: OrgContext,
+  conversationId: string,
+  attachmentId: string,
+) {
+  const [found] = await db
+    .select({
+      fileName: messageAttachment.fileName,
+      contentType: messageAttachment.contentType,
+      content: messageAttachment.content,
+      skippedReason: messageAttachment.skippedReason,
+    })
+    .from(messageAttachment)
+    .innerJoin(message, eq(message.id, messageAttachment.messageId))
+    .innerJoin(conversation, eq(conversation.id, message.conversationId))
+    .where(
+      and(
+        visibleConversations(ctx),
+        eq(conversation.id, conversationId),
+        eq(messageAttachment.organizationId, ctx.organizationId),
+        eq(messageAttachment.id, attachmentId),
+      ),
+    );
+  if (!found) throw new NotFoundError("The attachment");
+  if (!found.content) {
+    throw new NotFoundError(
+      `The content of "${found.fileName}" (not kept: ${found.skippedReason ?? "no reason given"})`,
+    );
+  }
+  return { ...found, content: found.content };
 }

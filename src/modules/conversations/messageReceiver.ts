@@ -4,7 +4,7 @@ import { NotFoundError, ValidationError } from "../../platform/errors.js";
 import { clocksAfterCustomerMessage, policyFor } from "../sla/slaClock.js";
 import { csatAnswer } from "./csat.js";
 import { inspectMessage } from "./personalData.js";
-import { channel, conversation, message } from "./schema.js";
+import { channel, conversation, message, messageAttachment } from "./schema.js";
 import { announce, type InboxDeps } from "./workflow.js";
 
 export interface ReceiveMessageProps {
@@ -21,6 +21,16 @@ export interface ReceiveMessageProps {
   /** A post everyone can read; default: public unless the channel is private. */
   isPublic?: boolean;
   contactId?: string;
+  /** The conversation's subject when it opens one (an e-mail's Subject); default: the text's start. */
+  subject?: string;
+  /** Files that came with it, stored with the message (over-limit ones by name and size only). */
+  attachments?: Array<{
+    fileName: string;
+    contentType: string;
+    sizeBytes: number;
+    content?: Buffer;
+    skippedReason?: string;
+  }>;
 }
 
 /**
@@ -66,7 +76,7 @@ export async function receiveMessage(deps: InboxDeps, actor: AuditActor, props: 
           organizationId: actor.organizationId,
           channelId: found.id,
           contactId: props.contactId ?? null,
-          subject: text.replace(/\s+/g, " ").slice(0, 80),
+          subject: (props.subject?.trim() || text).replace(/\s+/g, " ").slice(0, 80),
           isPublic: props.isPublic ?? !found.isPrivate,
           language: inspected.language,
           sentiment: inspected.sentiment,
@@ -90,6 +100,19 @@ export async function receiveMessage(deps: InboxDeps, actor: AuditActor, props: 
       .onConflictDoNothing()
       .returning({ id: message.id });
     if (!stored) return { conversationId: current.id, messageId: null, opened: false, reopened: false };
+    if (props.attachments && props.attachments.length > 0) {
+      await tx.insert(messageAttachment).values(
+        props.attachments.map((a) => ({
+          organizationId: actor.organizationId,
+          messageId: stored.id,
+          fileName: a.fileName,
+          contentType: a.contentType,
+          sizeBytes: a.sizeBytes,
+          content: a.content ?? null,
+          skippedReason: a.content ? null : (a.skippedReason ?? "not kept"),
+        })),
+      );
+    }
     const score = opened ? undefined : csatAnswer(current, text, now);
     if (score !== undefined) {
       // The answer to the satisfaction question: stored, and the conversation stays resolved.

@@ -6,7 +6,13 @@ import type { Db } from "../../platform/db/client.js";
 import { orgOf } from "../../platform/http/access.js";
 import { booleanQuery, idParams, isoDate, limitQuery } from "../../platform/http/schemas.js";
 import { slaTargets } from "../sla/schema.js";
-import { conversationSorts, getConversation, listChannels, listConversations } from "./conversations.js";
+import {
+  conversationSorts,
+  getAttachment,
+  getConversation,
+  listChannels,
+  listConversations,
+} from "./conversations.js";
 import { channelTypes, conversationStatuses, messageDirections } from "./schema.js";
 
 const channelSchema = z.object({
@@ -70,6 +76,20 @@ export const conversationDetailSchema = conversationSummary.extend({
         .string()
         .nullable()
         .describe("The network's reason when the reply could not be sent (yet)"),
+      attachments: z
+        .array(
+          z.object({
+            id: z.uuid(),
+            fileName: z.string(),
+            contentType: z.string(),
+            sizeBytes: z.number().int(),
+            skippedReason: z
+              .string()
+              .nullable()
+              .describe("Why the file was not kept (over the channel's limit); null: it can be downloaded"),
+          }),
+        )
+        .describe("Files that came with the message (e-mail attachments)"),
     }),
   ),
   breaches: z.array(z.object({ target: z.enum(slaTargets), dueAt: isoDate, breachedAt: isoDate })),
@@ -123,6 +143,35 @@ export const conversationRoutes: FastifyPluginAsyncZod<{ db: Db; clock: Clock }>
       },
     },
     async (request) => getConversation(db, orgOf(request), request.params.conversationId),
+  );
+  app.get(
+    "/api/v1/conversations/:conversationId/attachments/:attachmentId",
+    {
+      config: { access: anyRole },
+      schema: {
+        tags: ["inbox"],
+        summary: "Downloads a file that came with a message; always as a download, never shown inline.",
+        params: z.object({ conversationId: z.uuid(), attachmentId: z.uuid() }),
+      },
+    },
+    async (request, reply) => {
+      const file = await getAttachment(
+        db,
+        orgOf(request),
+        request.params.conversationId,
+        request.params.attachmentId,
+      );
+      // A file from a stranger is never rendered by the browser in our origin.
+      return reply
+        .header("content-type", "application/octet-stream")
+        .header("x-content-type-options", "nosniff")
+        .header("content-security-policy", "sandbox")
+        .header(
+          "content-disposition",
+          `attachment; filename="${file.fileName.replace(/[^\w.\- ]/g, "_")}"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
+        )
+        .send(file.content);
+    },
   );
   app.get(
     "/api/v1/channels",

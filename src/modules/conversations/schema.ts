@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import {
   type AnyPgColumn,
   boolean,
+  customType,
   doublePrecision,
   index,
   integer,
@@ -158,6 +159,37 @@ export const message = pgTable(
     index("message_body_search_idx").using("gin", sql`to_tsvector('simple', ${t.body})`),
     uniqueIndex("message_org_conversation_external_idx").on(t.organizationId, t.conversationId, t.externalId),
   ],
+);
+
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => "bytea",
+  fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
+});
+
+/**
+ * A file that came with a message (an e-mail attachment), kept with it: erased with its message's
+ * conversation, exported with the person's data. Files over the channel's limit keep their name and
+ * size only, with the reason.
+ */
+export const messageAttachment = pgTable(
+  "message_attachment",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organization.id, { onDelete: "cascade" }),
+    messageId: uuid("message_id")
+      .notNull()
+      .references(() => message.id, { onDelete: "cascade" }),
+    fileName: text("file_name").notNull(),
+    contentType: text("content_type").notNull(),
+    sizeBytes: integer("size_bytes").notNull(),
+    /** Null when the file was not kept (`skippedReason`). */
+    content: bytea("content"),
+    skippedReason: text("skipped_reason"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("message_attachment_org_message_idx").on(t.organizationId, t.messageId)],
 );
 
 /** A prepared answer an agent inserts by its shortcut (`/refund`); variables are filled server-side. */

@@ -5,6 +5,7 @@ import { adminRoles, anyRole, writerRoles } from "../../platform/auth/roles.js";
 import { NotFoundError, ValidationError } from "../../platform/errors.js";
 import { orgOf } from "../../platform/http/access.js";
 import { idParams, isoDate, okResponse } from "../../platform/http/schemas.js";
+import { routeMessage } from "../automation/routingRuleRunner.js";
 import { maxBulkSelection, updateConversations } from "./bulkConversationUpdater.js";
 import { renderCannedResponse } from "./cannedResponseRenderer.js";
 import {
@@ -24,6 +25,7 @@ import { writeNote } from "./noteWriter.js";
 import { inspectMessage } from "./personalData.js";
 import { announcePresence, presenceStates } from "./presenceAnnouncer.js";
 import { continuePrivately } from "./privateContinuationStarter.js";
+import { resendReply } from "./replyResender.js";
 import { sendReply } from "./replySender.js";
 import { conversationStatuses, maxPriority, message } from "./schema.js";
 import { findVisibleConversation, type InboxDeps } from "./workflow.js";
@@ -222,6 +224,20 @@ export const conversationWorkRoutes: FastifyPluginAsyncZod<InboxDeps> = async (a
       ),
   );
   app.post(
+    "/api/v1/conversations/:conversationId/messages/:messageId/resend",
+    {
+      config: { access: writerRoles },
+      schema: {
+        tags: ["inbox"],
+        summary:
+          "Queue a failed reply again (due now, attempts counted afresh, same idempotency key); 409 unless it failed.",
+        params: conversationParams.extend(idParams("messageId").shape),
+        response: { 200: z.object({ id: z.uuid(), deliveryState: z.literal("queued") }) },
+      },
+    },
+    async (request) => resendReply(deps, orgOf(request), request.params),
+  );
+  app.post(
     "/api/v1/conversations/:conversationId/pii-check",
     {
       config: { access: writerRoles },
@@ -367,13 +383,17 @@ export const conversationWorkRoutes: FastifyPluginAsyncZod<InboxDeps> = async (a
         },
       },
     },
-    async (request, reply) =>
-      reply.status(201).send(
-        await receiveMessage(deps, orgOf(request), {
-          channelId: request.params.channelId,
-          ...request.body,
-        }),
-      ),
+    async (request, reply) => {
+      const ctx = orgOf(request);
+      const received = await receiveMessage(deps, ctx, {
+        channelId: request.params.channelId,
+        ...request.body,
+      });
+      if (received.messageId && !received.duplicate) {
+        await routeMessage(deps, { organizationId: ctx.organizationId, messageId: received.messageId });
+      }
+      return reply.status(201).send(received);
+    },
   );
   app.put(
     "/api/v1/channels/:channelId/csat",

@@ -101,14 +101,6 @@ const alertSchema = z.object({
     }),
   ),
 });
-const notificationSchema = z.object({
-  id: z.uuid(),
-  kind: z.string(),
-  title: z.string(),
-  body: z.string(),
-  link: z.string().nullable(),
-  createdAt: isoDate,
-});
 const deadLetterSchema = z.object({
   id: z.uuid(),
   subject: z.string(),
@@ -121,7 +113,6 @@ const deadLetterSchema = z.object({
 export type AlertRule = z.infer<typeof ruleSchema>;
 export type AlertRuleInput = z.infer<typeof ruleInput>;
 export type FiredAlert = z.infer<typeof alertSchema>;
-export type Notification = z.infer<typeof notificationSchema>;
 export type DeadLetter = z.infer<typeof deadLetterSchema>;
 const forwardBody = z.object({
   departmentId: z.uuid().optional(),

@@ -91,6 +91,7 @@ const syntaxCheckSchema = z.object({
       position: z.number(),
       length: z.number(),
       hint: z.string(),
+      de: z.object({ message: z.string(), hint: z.string() }).describe("Message and hint in German"),
     })
     .optional(),
 });

@@ -257,6 +257,8 @@ export const alertDelivery = pgTable(
     attempts: integer("attempts").notNull().default(0),
     lastError: text("last_error"),
     sentAt: timestamp("sent_at", { withTimezone: true }),
+    /** A worker is sending it until then; another worker skips it (and takes over after). */
+    leaseUntil: timestamp("lease_until", { withTimezone: true }),
   },
   (t) => [index("alert_delivery_alert_idx").on(t.alertId)],
 );

@@ -13,6 +13,8 @@ export interface NotifyMembersProps {
   kind: string;
   title: string;
   conversationId?: string;
+  /** Where the notification leads in the app; default: the conversation, when there is one. */
+  link?: string;
   /** Ids and codes only, never message text. */
   details?: Record<string, unknown>;
   at: Date;
@@ -32,7 +34,7 @@ export async function notifyMembers(tx: DbOrTx, props: NotifyMembersProps): Prom
       kind: props.kind,
       title: props.title,
       body: "",
-      link: props.conversationId ? `/inbox/${props.conversationId}` : null,
+      link: props.link ?? (props.conversationId ? `/inbox/${props.conversationId}` : null),
       conversationId: props.conversationId ?? null,
       details: { ...props.details, actorMemberId: props.actorMemberId },
       createdAt: props.at,
@@ -46,9 +48,13 @@ export interface ListNotificationsQuery {
   limit: number;
 }
 
-/** The caller's notifications and the organization-wide ones (fired alerts), newest first. */
+/** The caller's notifications and (except for viewers) the organization-wide ones, newest first. */
 export async function listNotifications(db: DbOrTx, ctx: OrgContext, query: ListNotificationsQuery) {
-  const mine = or(isNull(notification.memberId), eq(notification.memberId, ctx.memberId))!;
+  // Organization-wide notifications (alerts) may name authors: viewers get only their own.
+  const mine =
+    ctx.role === "viewer"
+      ? eq(notification.memberId, ctx.memberId)
+      : or(isNull(notification.memberId), eq(notification.memberId, ctx.memberId))!;
   return db
     .select({
       id: notification.id,

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { anyRole } from "../../platform/auth/roles.js";
+import { everyMember } from "../../platform/auth/roles.js";
 import type { Clock } from "../../platform/clock.js";
 import type { Db } from "../../platform/db/client.js";
 import { orgOf } from "../../platform/http/access.js";
@@ -22,6 +22,8 @@ export const notificationSchema = z.object({
   createdAt: isoDate,
 });
 
+export type Notification = z.infer<typeof notificationSchema>;
+
 /** The notification centre: the caller's own notifications and the organization's alerts. */
 export const notificationRoutes: FastifyPluginAsyncZod<{ db: Db; clock: Clock }> = async (
   app,
@@ -30,7 +32,7 @@ export const notificationRoutes: FastifyPluginAsyncZod<{ db: Db; clock: Clock }>
   app.get(
     "/api/v1/notifications",
     {
-      config: { access: anyRole },
+      config: { access: everyMember },
       schema: {
         tags: ["notifications"],
         summary: "The caller's notifications and the organization's alerts, newest first.",
@@ -46,7 +48,7 @@ export const notificationRoutes: FastifyPluginAsyncZod<{ db: Db; clock: Clock }>
   app.post(
     "/api/v1/notifications/:notificationId/read",
     {
-      config: { access: anyRole },
+      config: { access: everyMember },
       schema: {
         tags: ["notifications"],
         summary: "Mark one of one's own notifications read.",
@@ -62,7 +64,7 @@ export const notificationRoutes: FastifyPluginAsyncZod<{ db: Db; clock: Clock }>
   app.post(
     "/api/v1/notifications/read-all",
     {
-      config: { access: anyRole },
+      config: { access: everyMember },
       schema: {
         tags: ["notifications"],
         summary: "Mark all of one's own notifications read.",

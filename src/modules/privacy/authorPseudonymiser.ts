@@ -42,12 +42,19 @@ export function pseudonymiseAuthors<
 >(rows: T[], props: { mode: DataUseMode; key: Buffer }): Array<T & { pseudonymised: boolean }> {
   return rows.map((row) =>
     pseudonymisesAuthors(props.mode) && !row.contactId
-      ? {
-          ...row,
-          handle: pseudonymOf(props.key, row.network, row.handle),
-          displayName: null,
-          pseudonymised: true,
-        }
-      : { ...row, pseudonymised: false },
+      ? isPseudonym(row.handle)
+        ? { ...row, displayName: null, pseudonymised: true }
+        : {
+            ...row,
+            handle: pseudonymOf(props.key, row.network, row.handle),
+            displayName: null,
+            pseudonymised: true,
+          }
+      : { ...row, pseudonymised: isPseudonym(row.handle) },
   );
+}
+
+/** Whether a stored handle is a pseudonym already (retention replaced the readable handle). */
+export function isPseudonym(handle: string): boolean {
+  return /^author-[0-9a-f]{16}$/.test(handle);
 }

@@ -1,7 +1,7 @@
-import { recordAudit } from "../../platform/audit/audit.js";
-import type { OrgContext } from "../../platform/auth/context.js";
-import type { Db } from "../../platform/db/client.js";
+import { type AuditActor, recordAudit } from "../../platform/audit/audit.js";
+import type { DbOrTx } from "../../platform/db/client.js";
 import { ValidationError } from "../../platform/errors.js";
+import { enqueueContactEvent } from "../crm/contactEvents.js";
 import { requireContact } from "./consents.js";
 import {
   type ConsentPurpose,
@@ -27,8 +27,11 @@ export interface RecordConsentProps {
   at?: Date;
 }
 
-/** Appends one decision to the consent ledger, audited; the ledger is never updated. */
-export async function recordConsent(db: Db, ctx: OrgContext, props: RecordConsentProps) {
+/**
+ * Appends one decision to the consent ledger, audited; the ledger is never updated. The actor is a
+ * member, or nobody (`userId: null`) when the person ticked a box themselves (the web chat's form).
+ */
+export async function recordConsent(db: DbOrTx, ctx: AuditActor, props: RecordConsentProps) {
   const wording = props.wording?.trim() || null;
   const evidence = props.evidence?.trim() || null;
   if (props.state === "given" && !wording) {
@@ -65,6 +68,13 @@ export async function recordConsent(db: Db, ctx: OrgContext, props: RecordConsen
       entityType: "contact",
       entityId: props.contactId,
       details: { purpose: props.purpose, source: props.source, consentRecordId: row!.id },
+    });
+    await enqueueContactEvent(tx, {
+      organizationId: ctx.organizationId,
+      event: "consent.changed",
+      contactId: props.contactId,
+      details: { consentRecordId: row!.id, purpose: props.purpose, state: props.state },
+      at: row!.recordedAt,
     });
     return row!;
   });

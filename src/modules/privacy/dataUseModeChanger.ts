@@ -1,10 +1,26 @@
-import { and, count, countDistinct, eq } from "drizzle-orm";
+import { and, count, countDistinct, eq, isNotNull, notInArray } from "drizzle-orm";
 import { recordAudit } from "../../platform/audit/audit.js";
 import type { OrgContext } from "../../platform/auth/context.js";
 import type { Db, DbOrTx } from "../../platform/db/client.js";
+import { privateNetworks, unlinkInTx } from "../contacts/identityLinker.js";
+import { socialIdentity } from "../contacts/schema.js";
 import { type DataUseMode, organization } from "../organizations/schema.js";
 import { dataUseModeOf, modeAllows } from "./dataUseModes.js";
 import { contactEnrichment } from "./schema.js";
+
+/** Social identities joined to a contact: mode `none` keeps none of them. */
+function linkedSocialIdentities(db: DbOrTx, organizationId: string) {
+  return db
+    .select({ id: socialIdentity.id, contactId: socialIdentity.contactId })
+    .from(socialIdentity)
+    .where(
+      and(
+        eq(socialIdentity.organizationId, organizationId),
+        isNotNull(socialIdentity.contactId),
+        notInArray(socialIdentity.network, privateNetworks),
+      ),
+    );
+}
 
 /** What switching to `mode` removes, without removing it: the preview an admin confirms. */
 export async function previewDataUseModeChange(db: DbOrTx, ctx: OrgContext, mode: DataUseMode) {
@@ -16,13 +32,18 @@ export async function previewDataUseModeChange(db: DbOrTx, ctx: OrgContext, mode
         .from(contactEnrichment)
         .where(eq(contactEnrichment.organizationId, ctx.organizationId))
     : [{ entries: 0, contacts: 0 }];
+  const identityLinks = mode === "none" ? (await linkedSocialIdentities(db, ctx.organizationId)).length : 0;
   const stops: string[] = [];
   if (modeAllows[from].enrichment && !modeAllows[mode].enrichment) stops.push("profile enrichment");
   if (modeAllows[from].audienceExport && !modeAllows[mode].audienceExport) stops.push("audience export");
   return {
     from,
     to: mode,
-    removes: { enrichmentEntries: enrichment!.entries, contactsAffected: enrichment!.contacts },
+    removes: {
+      enrichmentEntries: enrichment!.entries,
+      contactsAffected: enrichment!.contacts,
+      identityLinks,
+    },
     stops,
   };
 }
@@ -42,6 +63,19 @@ export async function changeDataUseMode(db: Db, ctx: OrgContext, props: { mode: 
         .returning({ id: contactEnrichment.id });
       removed = rows.length;
     }
+    let unlinked = 0;
+    if (props.mode === "none") {
+      const linked = await linkedSocialIdentities(tx, ctx.organizationId);
+      for (const identity of linked) {
+        await unlinkInTx(tx, ctx, {
+          contactId: identity.contactId!,
+          identityId: identity.id,
+          reason: 'data-use mode changed to "none"',
+          source: "data_use_mode",
+        });
+      }
+      unlinked = linked.length;
+    }
     await tx
       .update(organization)
       .set({ dataUseMode: props.mode })
@@ -50,8 +84,13 @@ export async function changeDataUseMode(db: Db, ctx: OrgContext, props: { mode: 
       action: "organization.data_use_mode_changed",
       entityType: "organization",
       entityId: ctx.organizationId,
-      details: { from: preview.from, to: props.mode, enrichmentEntriesRemoved: removed },
+      details: {
+        from: preview.from,
+        to: props.mode,
+        enrichmentEntriesRemoved: removed,
+        identitiesUnlinked: unlinked,
+      },
     });
-    return { ...preview, removed: { enrichmentEntries: removed } };
+    return { ...preview, removed: { enrichmentEntries: removed, identityLinks: unlinked } };
   });
 }

@@ -3,13 +3,15 @@ import { recordAudit } from "../../platform/audit/audit.js";
 import { auditLog } from "../../platform/audit/schema.js";
 import type { OrgContext } from "../../platform/auth/context.js";
 import type { Db } from "../../platform/db/client.js";
-import { contact, socialIdentity } from "../contacts/schema.js";
+import { contact, contactNote, identityLinkDecision, socialIdentity } from "../contacts/schema.js";
 import { conversation } from "../conversations/schema.js";
+import { eraseContactFromCrm } from "../crm/personalData.js";
 import { alert, deadLetter, mention } from "../listening/schema.js";
 import { notification } from "../notifications/schema.js";
 import { countsOf } from "./personExporter.js";
 import { findPerson } from "./personFinder.js";
 import { completePrivacyRequest, requireOpenRequest } from "./privacyRequests.js";
+import { optInLink } from "./schema.js";
 
 export interface ErasePersonProps {
   /** The open erasure request; its subject is erased. */
@@ -64,13 +66,29 @@ export async function erasePerson(db: Db, ctx: OrgContext, props: ErasePersonPro
     if (records.deadLetters.length > 0)
       await tx.delete(deadLetter).where(inArray(deadLetter.id, ids(records.deadLetters)));
     if (mentionIds.size > 0) await tx.delete(mention).where(inArray(mention.id, [...mentionIds]));
-    // Messages, service-level breaches and conversation notifications go with their conversation.
+    // Messages with their attachments, service-level breaches and conversation notifications go
+    // with their conversation.
     if (records.conversations.length > 0)
       await tx.delete(conversation).where(inArray(conversation.id, ids(records.conversations)));
+    // Notes, link decisions (also those about their identities and other contacts) and opt-in links.
+    if (records.notes.length > 0)
+      await tx.delete(contactNote).where(inArray(contactNote.id, ids(records.notes)));
+    if (records.identityDecisions.length > 0)
+      await tx
+        .delete(identityLinkDecision)
+        .where(inArray(identityLinkDecision.id, ids(records.identityDecisions)));
+    if (records.optInLinks.length > 0)
+      await tx.delete(optInLink).where(inArray(optInLink.id, ids(records.optInLinks)));
     // Author rollups and enrichment go with the identities; consent history with the contact.
     if (records.identities.length > 0)
       await tx.delete(socialIdentity).where(inArray(socialIdentity.id, ids(records.identities)));
     await tx.delete(contact).where(eq(contact.id, records.contact.id));
+    const crm = await eraseContactFromCrm(tx, {
+      organizationId: ctx.organizationId,
+      contactId: records.contact.id,
+      identifiers: records.identifiers,
+      at,
+    });
 
     const auditIds = records.auditEntries.map((e) => e.id);
     if (auditIds.length > 0) {
@@ -101,14 +119,21 @@ export async function erasePerson(db: Db, ctx: OrgContext, props: ErasePersonPro
         consent_record: ids(records.consents),
         conversation: ids(records.conversations),
         message: ids(records.messages),
+        message_attachment: ids(records.attachments),
         mention: [...mentionIds],
         alert: ids(records.alerts),
         notification: ids(records.notifications),
         author_rollup_daily: records.authorRollups.map((r) => r.identityId),
         contact_enrichment: ids(records.enrichments),
+        contact_note: ids(records.notes),
+        identity_link_decision: ids(records.identityDecisions),
+        opt_in_link: ids(records.optInLinks),
         dead_letter: ids(records.deadLetters),
         audit_log: auditIds.map(String),
+        contact_webhook_delivery: ids(records.webhookDeliveries),
       },
+      /** Uploaded imports, not run yet, that named the person and were discarded. */
+      discardedUploads: crm.discardedUploads,
     };
   });
 }

@@ -49,26 +49,42 @@ export function countsOf(records: PersonRecords): Record<string, number> {
     consent_record: records.consents.length,
     conversation: records.conversations.length,
     message: records.messages.length,
+    message_attachment: records.attachments.length,
     mention: records.mentions.length,
     alert: records.alerts.length,
     notification: records.notifications.length,
     author_rollup_daily: records.authorRollups.length,
     contact_enrichment: records.enrichments.length,
+    contact_note: records.notes.length,
+    identity_link_decision: records.identityDecisions.length,
+    opt_in_link: records.optInLinks.length,
     privacy_request: records.privacyRequests.length,
     dead_letter: records.deadLetters.length,
     audit_log: records.auditEntries.length,
+    contact_webhook_delivery: records.webhookDeliveries.length,
   };
 }
 
 function exportDocument(records: PersonRecords, at: Date) {
-  const { identifiers: _, messages, ...rest } = records;
+  const { identifiers: _, messages, attachments, ...rest } = records;
   return {
     format: "konversa.person-export/v1",
     exportedAt: at.toISOString(),
     ...rest,
     conversations: records.conversations.map((c) => ({
       ...c,
-      messages: messages.filter((m) => m.conversationId === c.id),
+      messages: messages
+        .filter((m) => m.conversationId === c.id)
+        .map((m) => ({
+          ...m,
+          // The files themselves, base64-encoded (they are within the channel's size limits).
+          attachments: attachments
+            .filter((a) => a.messageId === m.id)
+            .map(({ content, ...a }) => ({
+              ...a,
+              contentBase64: content ? content.toString("base64") : null,
+            })),
+        })),
     })),
     alerts: records.alerts.map((a) => ({
       ...a,
@@ -88,11 +104,14 @@ function summaryOf(records: PersonRecords, at: Date): string {
     `Data stored about ${c.displayName}, as of ${at.toISOString().slice(0, 10)}:`,
     `- Contact details: name${c.email ? ", e-mail" : ""}${c.phone ? ", phone" : ""}${c.locale ? ", language" : ""}.`,
     `- Accounts on networks: ${records.identities.map((i) => `${i.network} (${i.handle})`).join(", ") || "none"}.`,
-    `- Conversations with us: ${records.conversations.length}, with ${records.messages.length} messages.`,
+    `- Conversations with us: ${records.conversations.length}, with ${records.messages.length} messages and ${records.attachments.length} attached files.`,
     `- Public posts of yours that we collected: ${records.mentions.length}.`,
     `- Consent decisions: ${purposes.join("; ") || "none recorded"}.`,
     `- Profile data added from social networks: ${records.enrichments.length} entries.`,
+    `- Notes our staff wrote about you: ${records.notes.length}.`,
+    `- Decisions about which accounts are yours: ${records.identityDecisions.length}; opt-in links sent to you: ${records.optInLinks.length}.`,
     `- Times our staff opened your record or changed it (audit log): ${records.auditEntries.length}.`,
+    `- Changes of your record waiting to be passed on to our CRM system: ${records.webhookDeliveries.length}.`,
     "The attached JSON file holds every one of these records in full.",
   ].join("\n");
 }

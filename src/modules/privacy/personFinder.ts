@@ -1,12 +1,14 @@
 import { and, arrayOverlaps, eq, ilike, inArray, or, sql } from "drizzle-orm";
 import { auditLog } from "../../platform/audit/schema.js";
 import type { DbOrTx } from "../../platform/db/client.js";
-import { socialIdentity } from "../contacts/schema.js";
-import { conversation, message } from "../conversations/schema.js";
+import { contactNote, identityLinkDecision, socialIdentity } from "../contacts/schema.js";
+import { conversation, message, messageAttachment } from "../conversations/schema.js";
+import { findContactOutbox } from "../crm/personalData.js";
 import { alert, authorRollup, deadLetter, mention } from "../listening/schema.js";
 import { notification } from "../notifications/schema.js";
+import { webchatSession } from "../webchat/schema.js";
 import { requireContact } from "./consents.js";
-import { consentRecord, contactEnrichment, privacyRequest } from "./schema.js";
+import { consentRecord, contactEnrichment, optInLink, privacyRequest } from "./schema.js";
 
 const none = ["00000000-0000-0000-0000-000000000000"];
 const orNone = (ids: string[]) => (ids.length > 0 ? ids : none);
@@ -39,6 +41,15 @@ export async function findPerson(db: DbOrTx, organizationId: string, contactId: 
       and(
         eq(message.organizationId, organizationId),
         inArray(message.conversationId, orNone(conversationIds)),
+      ),
+    );
+  const attachments = await db
+    .select()
+    .from(messageAttachment)
+    .where(
+      and(
+        eq(messageAttachment.organizationId, organizationId),
+        inArray(messageAttachment.messageId, orNone(messages.map((m) => m.id))),
       ),
     );
   const mentions = await db
@@ -86,6 +97,29 @@ export async function findPerson(db: DbOrTx, organizationId: string, contactId: 
     .where(
       and(eq(privacyRequest.organizationId, organizationId), eq(privacyRequest.subjectContactId, contactId)),
     );
+  const notes = await db
+    .select()
+    .from(contactNote)
+    .where(and(eq(contactNote.organizationId, organizationId), eq(contactNote.contactId, contactId)));
+  // Decisions about the person as a contact, and about their identities with anybody.
+  const identityDecisions = await db
+    .select()
+    .from(identityLinkDecision)
+    .where(
+      and(
+        eq(identityLinkDecision.organizationId, organizationId),
+        or(
+          eq(identityLinkDecision.contactId, contactId),
+          inArray(identityLinkDecision.identityId, orNone(identityIds)),
+        ),
+      ),
+    );
+  const optInLinks = (
+    await db
+      .select()
+      .from(optInLink)
+      .where(and(eq(optInLink.organizationId, organizationId), eq(optInLink.contactId, contactId)))
+  ).map(({ tokenHash: _, ...link }) => link);
   const identifiers = identifyingValues(person, identities);
   // Raw posts the pipeline gave up on carry the author's handle inside the payload.
   const deadLetters =
@@ -110,6 +144,9 @@ export async function findPerson(db: DbOrTx, organizationId: string, contactId: 
     ...conversationIds,
     ...messages.map((m) => m.id),
     ...mentionIds,
+    ...notes.map((n) => n.id),
+    ...identityDecisions.map((d) => d.id),
+    ...optInLinks.map((l) => l.id),
   ];
   const auditEntries = await db
     .select()
@@ -123,20 +160,43 @@ export async function findPerson(db: DbOrTx, organizationId: string, contactId: 
         ),
       ),
     );
+  // Web chats the person started (name, address, website); erased with the contact (cascade).
+  const webchatSessions = await db
+    .select({
+      id: webchatSession.id,
+      channelId: webchatSession.channelId,
+      conversationId: webchatSession.conversationId,
+      visitorName: webchatSession.visitorName,
+      visitorEmail: webchatSession.visitorEmail,
+      language: webchatSession.language,
+      origin: webchatSession.origin,
+      emailFollowUp: webchatSession.emailFollowUp,
+      createdAt: webchatSession.createdAt,
+      lastSeenAt: webchatSession.lastSeenAt,
+    })
+    .from(webchatSession)
+    .where(and(eq(webchatSession.organizationId, organizationId), eq(webchatSession.contactId, contactId)));
+  const webhookDeliveries = await findContactOutbox(db, organizationId, contactId);
   return {
     contact: person,
     identities,
     consents,
     conversations,
     messages,
+    attachments,
     mentions,
     alerts,
     notifications,
     authorRollups,
     enrichments,
+    notes,
+    identityDecisions,
+    optInLinks,
     privacyRequests,
     deadLetters,
+    webchatSessions,
     auditEntries,
+    webhookDeliveries,
     identifiers,
   };
 }

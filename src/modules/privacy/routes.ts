@@ -47,7 +47,12 @@ const requestSchema = z.object({
 const previewSchema = z.object({
   from: z.enum(dataUseModes),
   to: z.enum(dataUseModes),
-  removes: z.object({ enrichmentEntries: z.number(), contactsAffected: z.number() }),
+  removes: z.object({
+    enrichmentEntries: z.number(),
+    contactsAffected: z.number(),
+    /** Social identities unlinked from contacts (switching to `none`). */
+    identityLinks: z.number(),
+  }),
   stops: z.array(z.string()),
 });
 const purposeParams = z.object({ contactId: uuidParam, purpose: z.enum(consentPurposes) });
@@ -262,7 +267,11 @@ export const privacyRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db
         tags: ["privacy"],
         summary: "Change the data-use mode; removes what the new mode does not allow (see the preview).",
         body: z.object({ mode: z.enum(dataUseModes) }),
-        response: { 200: previewSchema.extend({ removed: z.object({ enrichmentEntries: z.number() }) }) },
+        response: {
+          200: previewSchema.extend({
+            removed: z.object({ enrichmentEntries: z.number(), identityLinks: z.number() }),
+          }),
+        },
       },
     },
     async (request) => changeDataUseMode(db, orgOf(request), request.body),

@@ -1,4 +1,4 @@
-import { index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { contact, socialIdentity } from "../contacts/schema.js";
 import { organization } from "../organizations/schema.js";
 
@@ -104,3 +104,39 @@ export const pseudonymKey = pgTable("pseudonym_key", {
   keyEncrypted: text("key_encrypted").notNull(),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * A personal opt-in link: the customer confirms that the social identity is theirs, proves it with
+ * their customer number and gives consent; single use, expiring, the secret stored only as a hash.
+ */
+export const optInLink = pgTable(
+  "opt_in_link",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organization.id, { onDelete: "cascade" }),
+    contactId: uuid("contact_id")
+      .notNull()
+      .references(() => contact.id, { onDelete: "cascade" }),
+    identityId: uuid("identity_id")
+      .notNull()
+      .references(() => socialIdentity.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull(),
+    purpose: text("purpose", { enum: consentPurposes }).notNull().default("service"),
+    /** The purpose text the customer reads and agrees to; stored with the consent. */
+    wording: text("wording").notNull(),
+    locale: text("locale").notNull().default("de"),
+    /** A campaign's name when the link was created in bulk. */
+    campaign: text("campaign"),
+    failedAttempts: integer("failed_attempts").notNull().default(0),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+    createdByUserId: text("created_by_user_id"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("opt_in_link_token_idx").on(t.tokenHash),
+    index("opt_in_link_contact_idx").on(t.organizationId, t.contactId),
+  ],
+);

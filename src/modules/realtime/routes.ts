@@ -1,7 +1,10 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { anyRole } from "../../platform/auth/roles.js";
+import { anyRole, writerRoles } from "../../platform/auth/roles.js";
 import type { Bus } from "../../platform/bus/index.js";
+import type { Clock } from "../../platform/clock.js";
+import type { Db } from "../../platform/db/client.js";
 import { orgOf } from "../../platform/http/access.js";
+import { markAgentGone, markAgentSeen } from "./agentPresence.js";
 
 /** Bus subjects whose messages the browsers of an organization receive. */
 export const realtimeSubjects = [
@@ -17,7 +20,10 @@ export const realtimeSubjects = [
  * Server-sent events: every open browser of an organization hears what happens in it, from this
  * process or, through NATS, from any other. Messages carry ids and counts, never personal data.
  */
-export const realtimeRoutes: FastifyPluginAsyncZod<{ bus: Bus }> = async (app, { bus }) => {
+export const realtimeRoutes: FastifyPluginAsyncZod<{ bus: Bus; db: Db; clock: Clock }> = async (
+  app,
+  { bus, db, clock },
+) => {
   app.get(
     "/api/v1/events",
     {
@@ -41,10 +47,25 @@ export const realtimeRoutes: FastifyPluginAsyncZod<{ bus: Bus }> = async (app, {
           raw.write(`event: ${subject.replace(/^events\./, "")}\ndata: ${JSON.stringify(data)}\n\n`);
         }),
       );
-      const heartbeat = setInterval(() => raw.write(": keep-alive\n\n"), 25_000);
+      // A member who can answer customers counts as online while the stream is open (web chat).
+      const answers = writerRoles.includes(ctx.role);
+      const seen = () => {
+        if (!answers) return;
+        markAgentSeen(db, { ...ctx, at: clock.now() }).catch((error) =>
+          request.log.warn({ err: error }, "agent presence not recorded"),
+        );
+      };
+      seen();
+      const heartbeat = setInterval(() => {
+        raw.write(": keep-alive\n\n");
+        seen();
+      }, 25_000);
       request.raw.on("close", () => {
         clearInterval(heartbeat);
         for (const unsubscribe of unsubscribers) unsubscribe();
+        if (answers) {
+          markAgentGone(db, { memberId: ctx.memberId, at: clock.now() }).catch(() => undefined);
+        }
       });
     },
   );

@@ -68,6 +68,11 @@ export function businessMinutesBetween(from: Date, to: Date, schedule: Schedule 
   return total / minute;
 }
 
+/** True when `at` falls inside the opening hours (no schedule: always). */
+export function isOpenAt(at: Date, schedule: Schedule | null): boolean {
+  return addBusinessMinutes(at, 0, schedule).getTime() === at.getTime();
+}
+
 /** True when `timezone` is an IANA zone this runtime knows. */
 export function isKnownTimezone(timezone: string): boolean {
   try {

@@ -81,6 +81,8 @@ export const inboxWrites = {
     }),
   renderCanned: (id: string, cannedResponseId: string) =>
     api<{ text: string }>(`${base(id)}/canned-responses/${cannedResponseId}/render`, { method: "POST" }),
+  resend: (id: string, messageId: string) =>
+    api(`${base(id)}/messages/${messageId}/resend`, { method: "POST" }),
   presence: (id: string, state: "viewing" | "typing") =>
     api(`${base(id)}/presence`, { method: "POST", body: { state } }),
   bulk: (conversationIds: string[], action: Record<string, unknown>) =>

@@ -1,8 +1,11 @@
 import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
 import { api } from "./client.js";
 import type {
+  AllowedPrivateHost,
   ApiTokenInfo,
   AuditPage,
+  ChannelAccount,
+  ConnectorInfo,
   Contact,
   ConversationDetail,
   ConversationList,
@@ -94,3 +97,21 @@ export const invitationLinkQuery = (token: string) =>
       api<InvitationLink>(`/api/v1/invitation-links/${encodeURIComponent(token)}`, { signal }),
     retry: false,
   });
+
+export const channelAccountsQuery = queryOptions({
+  queryKey: ["channel-accounts"],
+  queryFn: ({ signal }) => api<ChannelAccount[]>("/api/v1/settings/channel-accounts", { signal }),
+  // Health and the last poll change while the page is open.
+  refetchInterval: 5_000,
+});
+
+export const connectorsQuery = queryOptions({
+  queryKey: ["connectors"],
+  queryFn: ({ signal }) => api<ConnectorInfo[]>("/api/v1/settings/connectors", { signal }),
+  staleTime: 5 * 60_000,
+});
+
+export const allowedPrivateHostsQuery = queryOptions({
+  queryKey: ["allowed-private-hosts"],
+  queryFn: ({ signal }) => api<AllowedPrivateHost[]>("/api/v1/settings/allowed-private-hosts", { signal }),
+});

@@ -4,7 +4,8 @@ import { useEffect, useRef } from "react";
  * The organization's server-sent events (`/api/v1/events`): one EventSource for the whole app,
  * opened while any component listens. Events carry ids and counts; pages load what they show.
  */
-export type RealtimeEvent = "mentions.created" | "alerts.fired";
+export type RealtimeEvent = "mentions.created" | "alerts.fired" | "notifications.created";
+const events: RealtimeEvent[] = ["mentions.created", "alerts.fired", "notifications.created"];
 export interface RealtimePayload {
   count?: number;
   ids?: string[];
@@ -18,7 +19,7 @@ let source: EventSource | undefined;
 function open() {
   if (source || typeof EventSource === "undefined") return;
   source = new EventSource("/api/v1/events", { withCredentials: true });
-  for (const event of ["mentions.created", "alerts.fired"] as const) {
+  for (const event of events) {
     source.addEventListener(event, (message) => {
       let payload: RealtimePayload = {};
       try {

@@ -28,11 +28,24 @@ export type AuditEntry = AuditPage["entries"][number];
 export type InvitationLink = InvitationLinkInfo;
 
 export type {
+  DryRunResult,
+  RoutingRule,
+  RoutingRuleInput,
+  RuleExecution,
+} from "../../../src/modules/automation/routes.js";
+export type { RuleAction, RuleCondition } from "../../../src/modules/automation/ruleTypes.js";
+export type {
+  AllowedPrivateHost,
+  ChannelAccount,
+  ConnectorFieldInfo,
+  ConnectorInfo,
+} from "../../../src/modules/channels/routes.js";
+export type { Insight, InsightDetail, InsightOverview } from "../../../src/modules/insights/routes.js";
+export type {
   AlertRule,
   AlertRuleInput,
   DeadLetter,
   FiredAlert,
-  Notification,
 } from "../../../src/modules/listening/alertRoutes.js";
 export type { Influencer } from "../../../src/modules/listening/intelligenceRoutes.js";
 export type {
@@ -45,3 +58,10 @@ export type {
   VolumePoint,
 } from "../../../src/modules/listening/routes.js";
 export type { KeyphraseCloud, TopicClusters } from "../../../src/modules/listening/themeRoutes.js";
+export type {
+  HouseRule,
+  ModerationDecision,
+  ModerationQueueItem,
+} from "../../../src/modules/moderation/routes.js";
+export type { Notification } from "../../../src/modules/notifications/routes.js";
+export type { DialogJoinRequest, VocItem } from "../../../src/modules/voice/routes.js";

@@ -8,7 +8,10 @@ import {
   IconInbox,
   IconMessages,
   IconReport,
+  IconRoute,
   IconSettings,
+  IconShieldCheck,
+  IconSpeakerphone,
   IconTarget,
 } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
@@ -21,20 +24,50 @@ import { LanguageSwitch, OrganizationSwitcher, UserMenu } from "./HeaderControls
 import { NotificationBell } from "./NotificationBell.js";
 import { CenteredLoader, NoOrganization } from "./RouteStates.js";
 
-type NavTarget = "/inbox" | "/listening" | "/contacts" | "/kpis" | "/reports" | "/insights" | "/settings";
+type NavTarget =
+  | "/inbox"
+  | "/listening"
+  | "/contacts"
+  | "/kpis"
+  | "/reports"
+  | "/insights"
+  | "/automation"
+  | "/moderation"
+  | "/voice"
+  | "/settings";
+/** Who sees an entry: everybody who works with customer data, curators only, or viewers too. */
+type NavAudience = "staff" | "curators" | "everyone";
 const navigation: {
   to: NavTarget;
-  label: "inbox" | "listening" | "contacts" | "kpis" | "reports" | "insights" | "settings";
+  label:
+    | "nav.inbox"
+    | "nav.listening"
+    | "nav.contacts"
+    | "nav.kpis"
+    | "nav.reports"
+    | "nav.insights"
+    | "nav.settings"
+    | `core.nav.${"automation" | "moderation" | "voice"}`;
   icon: Icon;
+  audience: NavAudience;
 }[] = [
-  { to: "/inbox", label: "inbox", icon: IconInbox },
-  { to: "/listening", label: "listening", icon: IconEar },
-  { to: "/contacts", label: "contacts", icon: IconAddressBook },
-  { to: "/kpis", label: "kpis", icon: IconTarget },
-  { to: "/reports", label: "reports", icon: IconReport },
-  { to: "/insights", label: "insights", icon: IconChartBar },
-  { to: "/settings", label: "settings", icon: IconSettings },
+  { to: "/inbox", label: "nav.inbox", icon: IconInbox, audience: "staff" },
+  { to: "/listening", label: "nav.listening", icon: IconEar, audience: "staff" },
+  { to: "/contacts", label: "nav.contacts", icon: IconAddressBook, audience: "staff" },
+  { to: "/kpis", label: "nav.kpis", icon: IconTarget, audience: "staff" },
+  { to: "/reports", label: "nav.reports", icon: IconReport, audience: "staff" },
+  { to: "/insights", label: "nav.insights", icon: IconChartBar, audience: "staff" },
+  { to: "/automation", label: "core.nav.automation", icon: IconRoute, audience: "curators" },
+  { to: "/moderation", label: "core.nav.moderation", icon: IconShieldCheck, audience: "staff" },
+  { to: "/voice", label: "core.nav.voice", icon: IconSpeakerphone, audience: "everyone" },
+  { to: "/settings", label: "nav.settings", icon: IconSettings, audience: "staff" },
 ];
+
+function visibleTo(audience: NavAudience, role: string | null | undefined) {
+  if (audience === "everyone") return true;
+  if (role === "viewer") return false;
+  return audience === "staff" || role === "owner" || role === "admin" || role === "core_team";
+}
 
 /** The frame of every signed-in page: header with organization, language and account; navigation. */
 export function AppLayout() {
@@ -102,26 +135,28 @@ export function AppLayout() {
         <AppShell.Section grow component={ScrollArea}>
           <nav aria-label={t("nav.main")}>
             <Stack gap={2}>
-              {navigation.map((item) => {
-                const active = pathname === item.to || pathname.startsWith(`${item.to}/`);
-                return (
-                  <NavLink
-                    key={item.to}
-                    label={t(`nav.${item.label}`)}
-                    leftSection={<item.icon size={18} stroke={1.7} />}
-                    active={active}
-                    aria-current={active ? "page" : undefined}
-                    className="nav-item"
-                    renderRoot={(props) =>
-                      item.to === "/inbox" ? (
-                        <Link {...props} to="/inbox" search={{ status: "open" }} />
-                      ) : (
-                        <Link {...props} to={item.to} />
-                      )
-                    }
-                  />
-                );
-              })}
+              {navigation
+                .filter((item) => visibleTo(item.audience, me.data?.role))
+                .map((item) => {
+                  const active = pathname === item.to || pathname.startsWith(`${item.to}/`);
+                  return (
+                    <NavLink
+                      key={item.to}
+                      label={t(item.label)}
+                      leftSection={<item.icon size={18} stroke={1.7} />}
+                      active={active}
+                      aria-current={active ? "page" : undefined}
+                      className="nav-item"
+                      renderRoot={(props) =>
+                        item.to === "/inbox" ? (
+                          <Link {...props} to="/inbox" search={{ status: "open" }} />
+                        ) : (
+                          <Link {...props} to={item.to} />
+                        )
+                      }
+                    />
+                  );
+                })}
             </Stack>
           </nav>
         </AppShell.Section>

@@ -74,6 +74,8 @@ export const de: Messages = {
     messages: "Nachrichten",
     noMessages: "Diese Konversation hat noch keine Nachrichten.",
     note: "Interne Notiz",
+    attachments: "Anhänge",
+    attachmentNotKept: "{{name}} – nicht gespeichert: {{reason}}",
     openContact: "Kontakt öffnen",
     channel: "Kanal",
     language: "Sprache",
@@ -345,6 +347,13 @@ export const de: Messages = {
     empty: "Keine Benachrichtigungen.",
     unread_one: "{{count}} ungelesene Benachrichtigung",
     unread_other: "{{count}} ungelesene Benachrichtigungen",
+    kinds: {
+      "conversation.mentioned": "Sie wurden in einer Notiz erwähnt",
+      "conversation.assigned": "Ihnen wurde eine Konversation zugewiesen",
+      "sla.breached.first_response": "Eine Erstantwort ist überfällig",
+      "sla.breached.next_response": "Eine Folgeantwort ist überfällig",
+      "sla.breached.resolution": "Eine Lösung ist überfällig",
+    },
   },
   influencers: {
     title: "Influencer",
@@ -387,6 +396,7 @@ export const de: Messages = {
     departments: "Abteilungen",
     invitations: "Einladungen",
     apiTokens: "API-Tokens",
+    channels: "Kanäle",
     audit: "Audit-Protokoll",
     adminOnly: "Nur Inhaber und Administratoren sehen diese Seite.",
   },
@@ -397,6 +407,7 @@ export const de: Messages = {
     agent: "Agent",
     analyst: "Analyst",
     dpo: "Datenschutzbeauftragte:r",
+    viewer: "Leser:in (Stimme der Kund:innen)",
   },
   members: {
     description: "Die Personen dieser Organisation mit Rolle und Abteilungen.",

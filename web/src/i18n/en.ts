@@ -72,6 +72,8 @@ export const en = {
     messages: "Messages",
     noMessages: "This conversation has no messages yet.",
     note: "Internal note",
+    attachments: "Attachments",
+    attachmentNotKept: "{{name}} — not kept: {{reason}}",
     openContact: "Open contact",
     channel: "Channel",
     language: "Language",
@@ -335,6 +337,13 @@ export const en = {
     empty: "No notifications.",
     unread_one: "{{count}} unread notification",
     unread_other: "{{count}} unread notifications",
+    kinds: {
+      "conversation.mentioned": "You were mentioned in a note",
+      "conversation.assigned": "A conversation was assigned to you",
+      "sla.breached.first_response": "A first response is overdue",
+      "sla.breached.next_response": "A next response is overdue",
+      "sla.breached.resolution": "A resolution is overdue",
+    },
   },
   influencers: {
     title: "Influencers",
@@ -377,6 +386,7 @@ export const en = {
     departments: "Departments",
     invitations: "Invitations",
     apiTokens: "API tokens",
+    channels: "Channels",
     audit: "Audit log",
     adminOnly: "Only owners and administrators can see this page.",
   },
@@ -387,6 +397,7 @@ export const en = {
     agent: "Agent",
     analyst: "Analyst",
     dpo: "Data protection officer",
+    viewer: "Viewer (voice of the customer)",
   },
   members: {
     description: "People in this organization, their role and their departments.",

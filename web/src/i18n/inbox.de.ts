@@ -75,7 +75,14 @@ export const inboxDe: InboxMessages = {
       mentions: "Kolleg:innen",
       mentioned: "Erwähnt: {{names}}",
     },
-    delivery: { queued: "In Warteschlange", sent: "Gesendet", failed: "Fehlgeschlagen" },
+    delivery: {
+      queued: "In Warteschlange",
+      sent: "Gesendet",
+      failed: "Fehlgeschlagen",
+      failedReason: "Nicht gesendet: {{reason}}",
+      retrying: "Neuer Versuch folgt: {{reason}}",
+      resend: "Erneut senden",
+    },
     pii: {
       incomingTitle: "Persönliche Daten in einem öffentlichen Beitrag",
       incoming:

@@ -73,7 +73,14 @@ export const inboxEn = {
       mentions: "Colleagues",
       mentioned: "Mentions: {{names}}",
     },
-    delivery: { queued: "Queued", sent: "Sent", failed: "Failed" },
+    delivery: {
+      queued: "Queued",
+      sent: "Sent",
+      failed: "Failed",
+      failedReason: "Not sent: {{reason}}",
+      retrying: "Retrying: {{reason}}",
+      resend: "Resend",
+    },
     pii: {
       incomingTitle: "Personal data in a public post",
       incoming:

@@ -1,5 +1,13 @@
 import i18n from "i18next";
 import { initReactI18next } from "react-i18next";
+import { channelsDe } from "./channels.de.js";
+import { type ChannelsMessages, channelsEn } from "./channels.en.js";
+import { contacts360De } from "./contacts360.de.js";
+import { type Contacts360Messages, contacts360En } from "./contacts360.en.js";
+import { coreDe } from "./core.de.js";
+import { type CoreMessages, coreEn } from "./core.en.js";
+import { crmDe } from "./crm.de.js";
+import { type CrmMessages, crmEn } from "./crm.en.js";
 import { de } from "./de.js";
 import { en, type Messages } from "./en.js";
 import { inboxDe } from "./inbox.de.js";
@@ -57,8 +65,12 @@ i18n.on("languageChanged", (language) => {
 // Resources are bundled, so initialisation completes synchronously.
 void i18n.use(initReactI18next).init({
   resources: {
-    de: { translation: { ...de, ...inboxDe, ...kpisDe } },
-    en: { translation: { ...en, ...inboxEn, ...kpisEn } },
+    de: {
+      translation: { ...de, ...inboxDe, ...channelsDe, ...crmDe, ...contacts360De, ...coreDe, ...kpisDe },
+    },
+    en: {
+      translation: { ...en, ...inboxEn, ...channelsEn, ...crmEn, ...contacts360En, ...coreEn, ...kpisEn },
+    },
   },
   lng: storedLocale() ?? browserLocale(),
   fallbackLng: "en",
@@ -71,6 +83,14 @@ export { i18n };
 declare module "i18next" {
   interface CustomTypeOptions {
     defaultNS: "translation";
-    resources: { translation: Messages & InboxMessages & KpisMessages };
+    resources: {
+      translation: Messages &
+        InboxMessages &
+        ChannelsMessages &
+        CrmMessages &
+        Contacts360Messages &
+        CoreMessages &
+        KpisMessages;
+    };
   }
 }

@@ -1,6 +1,6 @@
 import type { Role } from "../api/types.js";
 
-export const roles: Role[] = ["owner", "admin", "core_team", "agent", "analyst", "dpo"];
+export const roles: Role[] = ["owner", "admin", "core_team", "agent", "analyst", "dpo", "viewer"];
 
 /** Who administers the organization; the server enforces it, the UI only hides what would fail. */
 export function isAdmin(role: Role | null | undefined): boolean {

@@ -1,4 +1,4 @@
-import { and, eq, lt } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, or } from "drizzle-orm";
 import { decryptSecret } from "../../../platform/crypto/secrets.js";
 import { signWebhook } from "../../../platform/crypto/webhookSignature.js";
 import type { Db } from "../../../platform/db/client.js";
@@ -7,6 +7,7 @@ import { smtpSettings } from "../../organizations/schema.js";
 import { alert, alertDelivery, alertRule } from "../schema.js";
 
 const maxAttempts = 5;
+const leaseMs = 2 * 60_000;
 
 export interface DeliverAlertsProps {
   /** Decrypts webhook secrets and SMTP passwords. */
@@ -17,16 +18,40 @@ export interface DeliverAlertsProps {
 
 /**
  * Sends the pending deliveries of fired alerts (webhook, e-mail). Failures are kept with their reason
- * and retried on the next call until they have been tried five times.
+ * and retried on the next call until they have been tried five times. Each worker claims the rows it
+ * sends with a lease (locked rows skipped), so two workers never send the same delivery twice; a
+ * worker that dies mid-send leaves the lease to run out.
  */
 export async function deliverPendingAlerts(db: Db, props: DeliverAlertsProps) {
+  const now = new Date();
+  const claimedIds = await db.transaction(async (tx) => {
+    const due = await tx
+      .select({ id: alertDelivery.id })
+      .from(alertDelivery)
+      .where(
+        and(
+          eq(alertDelivery.status, "pending"),
+          lt(alertDelivery.attempts, maxAttempts),
+          or(isNull(alertDelivery.leaseUntil), lt(alertDelivery.leaseUntil, now)),
+        ),
+      )
+      .limit(100)
+      .for("update", { skipLocked: true });
+    if (due.length === 0) return [];
+    const ids = due.map((d) => d.id);
+    await tx
+      .update(alertDelivery)
+      .set({ leaseUntil: new Date(now.getTime() + leaseMs) })
+      .where(inArray(alertDelivery.id, ids));
+    return ids;
+  });
+  if (claimedIds.length === 0) return { sent: 0, tried: 0 };
   const pending = await db
     .select({ delivery: alertDelivery, alert, rule: alertRule })
     .from(alertDelivery)
     .innerJoin(alert, eq(alert.id, alertDelivery.alertId))
     .innerJoin(alertRule, eq(alertRule.id, alert.ruleId))
-    .where(and(eq(alertDelivery.status, "pending"), lt(alertDelivery.attempts, maxAttempts)))
-    .limit(100);
+    .where(inArray(alertDelivery.id, claimedIds));
   let sent = 0;
   for (const { delivery, alert: fired, rule } of pending) {
     const payload = {
@@ -77,7 +102,13 @@ export async function deliverPendingAlerts(db: Db, props: DeliverAlertsProps) {
       }
       await db
         .update(alertDelivery)
-        .set({ status: "sent", sentAt: new Date(), attempts: delivery.attempts + 1, lastError: null })
+        .set({
+          status: "sent",
+          sentAt: new Date(),
+          attempts: delivery.attempts + 1,
+          lastError: null,
+          leaseUntil: null,
+        })
         .where(eq(alertDelivery.id, delivery.id));
       sent += 1;
     } catch (error) {
@@ -88,6 +119,7 @@ export async function deliverPendingAlerts(db: Db, props: DeliverAlertsProps) {
           attempts,
           lastError: (error as Error).message,
           status: attempts >= maxAttempts ? "failed" : "pending",
+          leaseUntil: null,
         })
         .where(eq(alertDelivery.id, delivery.id));
     }

@@ -71,6 +71,8 @@ export interface QuerySyntaxError {
   length: number;
   /** What to do about it, for someone who is not a programmer. */
   hint: string;
+  /** Message and hint in German, for the UI. */
+  de: { message: string; hint: string };
 }
 
 export type QueryErrorCode =

@@ -384,3 +384,33 @@ describe("syntax errors say where and what to do", () => {
     });
   });
 });
+
+describe("messages in German", () => {
+  it("every error carries its message and hint in German as well", () => {
+    for (const source of [
+      "nordbahn AND (zug OR bahn",
+      "nordbahn OR",
+      "b*",
+      "lnag:de bahn",
+      '""',
+      "-gewinnspiel",
+      "x".repeat(2_001),
+      "   ",
+    ]) {
+      const result = parseQuery(source);
+      expect(result.ok).toBe(false);
+      if (result.ok) continue;
+      expect(result.error.de.message).not.toBe(result.error.message);
+      expect(result.error.de.hint).not.toBe(result.error.hint);
+      expect(result.error.de.message.length).toBeGreaterThan(10);
+    }
+  });
+
+  it("says where the parenthesis was opened, in German", () => {
+    const result = parseQuery("nordbahn AND (zug OR bahn");
+    expect(result.ok ? undefined : result.error.de).toEqual({
+      message: "Die an Position 14 geöffnete Klammer wird nie geschlossen.",
+      hint: "Schließen Sie die an Position 14 geöffnete Klammer mit ).",
+    });
+  });
+});

@@ -52,13 +52,26 @@ class ParseFailure {
   constructor(readonly error: QuerySyntaxError) {}
 }
 
-function fail(
-  code: QueryErrorCode,
-  at: { start: number; end: number },
-  message: string,
-  hint: string,
-): never {
-  throw new ParseFailure({ code, message, position: at.start, length: Math.max(at.end - at.start, 0), hint });
+/** One sentence in English and in German: the API speaks English, the UI the reader's language. */
+interface Said {
+  en: string;
+  de: string;
+}
+const say = (en: string, de: string): Said => ({ en, de });
+
+function syntaxError(code: QueryErrorCode, at: { start: number; end: number }, message: Said, hint: Said) {
+  return {
+    code,
+    message: message.en,
+    position: at.start,
+    length: Math.max(at.end - at.start, 0),
+    hint: hint.en,
+    de: { message: message.de, hint: hint.de },
+  } satisfies QuerySyntaxError;
+}
+
+function fail(code: QueryErrorCode, at: { start: number; end: number }, message: Said, hint: Said): never {
+  throw new ParseFailure(syntaxError(code, at, message, hint));
 }
 
 /** Positions in messages count from 1, as a person counts characters. */
@@ -85,8 +98,14 @@ function lex(source: string): Token[] {
         fail(
           "unclosed_quote",
           { start: i, end: source.length },
-          "The phrase is missing its closing quotation mark.",
-          `Close the phrase started at position ${human(i)} with ".`,
+          say(
+            "The phrase is missing its closing quotation mark.",
+            "Der Phrase fehlt das schließende Anführungszeichen.",
+          ),
+          say(
+            `Close the phrase started at position ${human(i)} with ".`,
+            `Schließen Sie die Phrase, die an Position ${human(i)} beginnt, mit " ab.`,
+          ),
         );
       }
       tokens.push({
@@ -104,8 +123,11 @@ function lex(source: string): Token[] {
       fail(
         "lone_minus",
         { start: i, end: i + 1 },
-        "A minus sign stands alone here.",
-        "To leave out a word, write the minus directly before it without a space, e.g. -gewinnspiel.",
+        say("A minus sign stands alone here.", "Hier steht ein Minuszeichen allein."),
+        say(
+          "To leave out a word, write the minus directly before it without a space, e.g. -gewinnspiel.",
+          "Um ein Wort auszuschließen, schreiben Sie das Minus ohne Leerzeichen direkt davor, z. B. -gewinnspiel.",
+        ),
       );
     } else {
       let j = i;
@@ -145,8 +167,14 @@ class Parser {
       fail(
         "unopened_parenthesis",
         next,
-        `The ) at position ${human(next.start)} has no matching (.`,
-        "Remove it, or add ( where the group should begin.",
+        say(
+          `The ) at position ${human(next.start)} has no matching (.`,
+          `Zur ) an Position ${human(next.start)} gibt es keine passende (.`,
+        ),
+        say(
+          "Remove it, or add ( where the group should begin.",
+          "Entfernen Sie sie oder setzen Sie ( dort, wo die Gruppe beginnen soll.",
+        ),
       );
     }
     return node;
@@ -225,8 +253,14 @@ class Parser {
       fail(
         "too_deeply_nested",
         token,
-        `The query is nested more than ${queryLimits.maxDepth} levels deep.`,
-        "Use fewer parentheses inside parentheses (and fewer NOT in a row), or split it into several queries.",
+        say(
+          `The query is nested more than ${queryLimits.maxDepth} levels deep.`,
+          `Die Abfrage ist mehr als ${queryLimits.maxDepth} Ebenen tief verschachtelt.`,
+        ),
+        say(
+          "Use fewer parentheses inside parentheses (and fewer NOT in a row), or split it into several queries.",
+          "Verwenden Sie weniger Klammern in Klammern (und weniger NOT hintereinander) oder teilen Sie sie in mehrere Abfragen auf.",
+        ),
       );
     }
   }
@@ -241,8 +275,11 @@ class Parser {
           fail(
             "empty_parentheses",
             { start: token.start, end: inside.end },
-            "The parentheses are empty.",
-            "Put at least one term between ( and ), or remove them.",
+            say("The parentheses are empty.", "Die Klammern sind leer."),
+            say(
+              "Put at least one term between ( and ), or remove them.",
+              "Schreiben Sie mindestens einen Begriff zwischen ( und ) oder entfernen Sie die Klammern.",
+            ),
           );
         }
         if (inside.kind === "eof") this.failUnclosed(token);
@@ -256,19 +293,32 @@ class Parser {
       case "or": {
         const previous = this.tokens[this.index - 2];
         const where = previous?.kind === "lparen" ? "right after (" : "at the start";
+        const whereDe = previous?.kind === "lparen" ? "direkt nach (" : "am Anfang";
         return fail(
           "missing_term_before_operator",
           token,
-          `${token.text} ${where} needs a term before it.`,
-          `Write a term before ${token.text}, e.g. nordbahn ${token.text} bahn, or remove ${token.text}.`,
+          say(
+            `${token.text} ${where} needs a term before it.`,
+            `${token.text} ${whereDe} braucht einen Begriff davor.`,
+          ),
+          say(
+            `Write a term before ${token.text}, e.g. nordbahn ${token.text} bahn, or remove ${token.text}.`,
+            `Schreiben Sie einen Begriff vor ${token.text}, z. B. nordbahn ${token.text} bahn, oder entfernen Sie ${token.text}.`,
+          ),
         );
       }
       case "rparen":
         return fail(
           "unopened_parenthesis",
           token,
-          `The ) at position ${human(token.start)} has no matching (.`,
-          "Remove it, or add ( where the group should begin.",
+          say(
+            `The ) at position ${human(token.start)} has no matching (.`,
+            `Zur ) an Position ${human(token.start)} gibt es keine passende (.`,
+          ),
+          say(
+            "Remove it, or add ( where the group should begin.",
+            "Entfernen Sie sie oder setzen Sie ( dort, wo die Gruppe beginnen soll.",
+          ),
         );
       case "phrase":
         return this.leaf(this.phrase(token), token);
@@ -279,8 +329,11 @@ class Parser {
         return fail(
           "empty_query",
           token,
-          "The query is empty.",
-          "Type at least one word to listen for, e.g. nordbahn.",
+          say("The query is empty.", "Die Abfrage ist leer."),
+          say(
+            "Type at least one word to listen for, e.g. nordbahn.",
+            "Geben Sie mindestens ein Wort ein, auf das gehört werden soll, z. B. nordbahn.",
+          ),
         );
     }
   }
@@ -289,8 +342,14 @@ class Parser {
     fail(
       "unclosed_parenthesis",
       open,
-      `The parenthesis opened at position ${human(open.start)} is never closed.`,
-      `Close the parenthesis opened at position ${human(open.start)} with ).`,
+      say(
+        `The parenthesis opened at position ${human(open.start)} is never closed.`,
+        `Die an Position ${human(open.start)} geöffnete Klammer wird nie geschlossen.`,
+      ),
+      say(
+        `Close the parenthesis opened at position ${human(open.start)} with ).`,
+        `Schließen Sie die an Position ${human(open.start)} geöffnete Klammer mit ).`,
+      ),
     );
   }
 
@@ -307,24 +366,36 @@ class Parser {
       fail(
         "missing_term_after_operator",
         operator,
-        `${name} at the end needs a term after it.`,
-        `Write a term after ${name}, e.g. ${example}, or remove ${name}.`,
+        say(`${name} at the end needs a term after it.`, `${name} am Ende braucht einen Begriff danach.`),
+        say(
+          `Write a term after ${name}, e.g. ${example}, or remove ${name}.`,
+          `Schreiben Sie einen Begriff nach ${name}, z. B. ${example}, oder entfernen Sie ${name}.`,
+        ),
       );
     }
     if (next.kind === "rparen") {
       fail(
         "missing_term_after_operator",
         operator,
-        `${name} needs a term after it, but ) follows.`,
-        `Write a term between ${name} and ), e.g. ${example}, or remove ${name}.`,
+        say(
+          `${name} needs a term after it, but ) follows.`,
+          `${name} braucht einen Begriff danach, aber es folgt ).`,
+        ),
+        say(
+          `Write a term between ${name} and ), e.g. ${example}, or remove ${name}.`,
+          `Schreiben Sie einen Begriff zwischen ${name} und ), z. B. ${example}, oder entfernen Sie ${name}.`,
+        ),
       );
     }
     if (next.kind === "and" || next.kind === "or") {
       fail(
         "missing_term_after_operator",
         { start: operator.start, end: next.end },
-        `${name} is directly followed by ${next.text}.`,
-        `Put a term between ${name} and ${next.text}, or remove one of them.`,
+        say(`${name} is directly followed by ${next.text}.`, `Auf ${name} folgt direkt ${next.text}.`),
+        say(
+          `Put a term between ${name} and ${next.text}, or remove one of them.`,
+          `Schreiben Sie einen Begriff zwischen ${name} und ${next.text} oder entfernen Sie einen der beiden.`,
+        ),
       );
     }
   }
@@ -335,8 +406,14 @@ class Parser {
       fail(
         "too_many_terms",
         token,
-        `The query has more than ${queryLimits.maxTerms} terms.`,
-        "Split it into several queries, or use wildcards such as bahn* instead of listing every word.",
+        say(
+          `The query has more than ${queryLimits.maxTerms} terms.`,
+          `Die Abfrage hat mehr als ${queryLimits.maxTerms} Begriffe.`,
+        ),
+        say(
+          "Split it into several queries, or use wildcards such as bahn* instead of listing every word.",
+          "Teilen Sie sie in mehrere Abfragen auf oder verwenden Sie Platzhalter wie bahn*, statt jedes Wort aufzuzählen.",
+        ),
       );
     }
     return this.span(node, token.start, token.end);
@@ -347,8 +424,11 @@ class Parser {
       fail(
         "empty_phrase",
         token,
-        "The quotation marks contain nothing.",
-        'Write words between the quotation marks, e.g. "deutsche bahn".',
+        say("The quotation marks contain nothing.", "Zwischen den Anführungszeichen steht nichts."),
+        say(
+          'Write words between the quotation marks, e.g. "deutsche bahn".',
+          'Schreiben Sie Wörter zwischen die Anführungszeichen, z. B. "deutsche bahn".',
+        ),
       );
     }
     if (foldedWords(token.value).length === 0) this.failNothingToMatch(token);
@@ -377,8 +457,11 @@ class Parser {
       fail(
         "invalid_wildcard",
         { start: token.start + star, end: token.start + star + 1 },
-        "A * can only stand at the end of a word.",
-        "Write the beginning of a word followed by *, e.g. bahn* finds bahnhof and bahnsteig; *bahn and ba*n are not supported.",
+        say("A * can only stand at the end of a word.", "Ein * darf nur am Ende eines Wortes stehen."),
+        say(
+          "Write the beginning of a word followed by *, e.g. bahn* finds bahnhof and bahnsteig; *bahn and ba*n are not supported.",
+          "Schreiben Sie den Wortanfang gefolgt von *, z. B. findet bahn* bahnhof und bahnsteig; *bahn und ba*n werden nicht unterstützt.",
+        ),
       );
     }
     return { body: text.slice(0, -1), prefix: true };
@@ -390,16 +473,28 @@ class Parser {
       fail(
         "invalid_wildcard",
         { start: token.end - 1, end: token.end },
-        "A * must follow a letter or digit directly.",
-        "Write the beginning of a word followed by *, e.g. bahn*.",
+        say(
+          "A * must follow a letter or digit directly.",
+          "Ein * muss direkt auf einen Buchstaben oder eine Ziffer folgen.",
+        ),
+        say(
+          "Write the beginning of a word followed by *, e.g. bahn*.",
+          "Schreiben Sie den Wortanfang gefolgt von *, z. B. bahn*.",
+        ),
       );
     }
     if (lastWord.length < queryLimits.minPrefixLength) {
       fail(
         "invalid_wildcard",
         token,
-        `A * needs at least ${queryLimits.minPrefixLength} letters before it.`,
-        `Write more of the word before the *, e.g. bahn* rather than b*; a very short beginning would match almost every post.`,
+        say(
+          `A * needs at least ${queryLimits.minPrefixLength} letters before it.`,
+          `Vor einem * müssen mindestens ${queryLimits.minPrefixLength} Buchstaben stehen.`,
+        ),
+        say(
+          `Write more of the word before the *, e.g. bahn* rather than b*; a very short beginning would match almost every post.`,
+          `Schreiben Sie mehr vom Wort vor den *, z. B. bahn* statt b*; ein sehr kurzer Anfang träfe fast jeden Beitrag.`,
+        ),
       );
     }
   }
@@ -411,8 +506,13 @@ class Parser {
       fail(
         "invalid_hashtag",
         token,
-        tag === "" ? "A # needs a word right after it." : `"${token.text}" is not a hashtag.`,
-        "A hashtag is # followed by letters, digits or _ without spaces, e.g. #nordbahn.",
+        tag === ""
+          ? say("A # needs a word right after it.", "Nach einem # muss direkt ein Wort folgen.")
+          : say(`"${token.text}" is not a hashtag.`, `„${token.text}“ ist kein Hashtag.`),
+        say(
+          "A hashtag is # followed by letters, digits or _ without spaces, e.g. #nordbahn.",
+          "Ein Hashtag ist # gefolgt von Buchstaben, Ziffern oder _ ohne Leerzeichen, z. B. #nordbahn.",
+        ),
       );
     }
     if (prefix) this.checkPrefix(token, body, foldWord(tag));
@@ -425,8 +525,8 @@ class Parser {
       fail(
         "invalid_wildcard",
         { start: token.start + 1 + handle.indexOf("*"), end: token.start + 2 + handle.indexOf("*") },
-        "Wildcards (*) do not work on handles.",
-        "Write the whole handle, e.g. @nordbahn.",
+        say("Wildcards (*) do not work on handles.", "Platzhalter (*) funktionieren nicht bei Handles."),
+        say("Write the whole handle, e.g. @nordbahn.", "Schreiben Sie das ganze Handle, z. B. @nordbahn."),
       );
     }
     if (!handlePattern.test(handle)) this.failHandle(token, handle);
@@ -437,8 +537,13 @@ class Parser {
     fail(
       "invalid_handle",
       at,
-      handle === "" ? "An @ needs a handle right after it." : `"@${handle}" is not a handle.`,
-      "A handle is @ followed by letters, digits, _, . or - without spaces, e.g. @nordbahn or @nordbahn.bsky.social.",
+      handle === ""
+        ? say("An @ needs a handle right after it.", "Nach einem @ muss direkt ein Handle folgen.")
+        : say(`"@${handle}" is not a handle.`, `„@${handle}“ ist kein Handle.`),
+      say(
+        "A handle is @ followed by letters, digits, _, . or - without spaces, e.g. @nordbahn or @nordbahn.bsky.social.",
+        "Ein Handle ist @ gefolgt von Buchstaben, Ziffern, _, . oder - ohne Leerzeichen, z. B. @nordbahn oder @nordbahn.bsky.social.",
+      ),
     );
   }
 
@@ -449,8 +554,14 @@ class Parser {
       fail(
         "unknown_filter",
         nameSpan,
-        `Unknown filter "${name}:"; use lang:, channel: or author:.`,
-        `To search for the text itself, put it in quotation marks: "${token.text}".`,
+        say(
+          `Unknown filter "${name}:"; use lang:, channel: or author:.`,
+          `Unbekannter Filter „${name}:“; verwenden Sie lang:, channel: oder author:.`,
+        ),
+        say(
+          `To search for the text itself, put it in quotation marks: "${token.text}".`,
+          `Um nach dem Text selbst zu suchen, setzen Sie ihn in Anführungszeichen: "${token.text}".`,
+        ),
       );
     }
     const valueSpan = { start: nameSpan.end, end: token.end };
@@ -459,24 +570,36 @@ class Parser {
       fail(
         "invalid_filter_value",
         token,
-        `${field}: needs a value right after the colon.`,
-        `Write it without a space, e.g. ${examples[field]}.`,
+        say(
+          `${field}: needs a value right after the colon.`,
+          `${field}: braucht direkt nach dem Doppelpunkt einen Wert.`,
+        ),
+        say(
+          `Write it without a space, e.g. ${examples[field]}.`,
+          `Schreiben Sie ihn ohne Leerzeichen, z. B. ${examples[field]}.`,
+        ),
       );
     }
     if (field === "lang" && !langPattern.test(value)) {
       fail(
         "invalid_filter_value",
         valueSpan,
-        `"${value}" is not a language code.`,
-        "Use a two-letter language code, e.g. lang:de for German or lang:en for English.",
+        say(`"${value}" is not a language code.`, `„${value}“ ist kein Sprachcode.`),
+        say(
+          "Use a two-letter language code, e.g. lang:de for German or lang:en for English.",
+          "Verwenden Sie einen zweibuchstabigen Sprachcode, z. B. lang:de für Deutsch oder lang:en für Englisch.",
+        ),
       );
     }
     if (field === "channel" && !(networks as readonly string[]).includes(value.toLowerCase())) {
       fail(
         "invalid_filter_value",
         valueSpan,
-        `Unknown channel "${value}".`,
-        `Use one of ${networks.join(", ")}, e.g. channel:bluesky.`,
+        say(`Unknown channel "${value}".`, `Unbekannter Kanal „${value}“.`),
+        say(
+          `Use one of ${networks.join(", ")}, e.g. channel:bluesky.`,
+          `Verwenden Sie einen von ${networks.join(", ")}, z. B. channel:bluesky.`,
+        ),
       );
     }
     if (field === "author") {
@@ -491,8 +614,14 @@ class Parser {
     fail(
       "nothing_to_match",
       token,
-      `${token.kind === "phrase" ? token.text : `"${token.text}"`} contains no letters or digits, so it can never match.`,
-      "Remove it, or write the words you are looking for.",
+      say(
+        `${token.kind === "phrase" ? token.text : `"${token.text}"`} contains no letters or digits, so it can never match.`,
+        `${token.kind === "phrase" ? token.text : `„${token.text}“`} enthält keine Buchstaben oder Ziffern und kann daher nie passen.`,
+      ),
+      say(
+        "Remove it, or write the words you are looking for.",
+        "Entfernen Sie es oder schreiben Sie die Wörter, die Sie suchen.",
+      ),
     );
   }
 }
@@ -525,25 +654,32 @@ export function parseQuery(source: string): ParseResult {
   if (source.length > queryLimits.maxLength) {
     return {
       ok: false,
-      error: {
-        code: "query_too_long",
-        message: `The query is ${source.length.toLocaleString("en")} characters long; at most ${queryLimits.maxLength.toLocaleString("en")} are allowed.`,
-        position: queryLimits.maxLength,
-        length: source.length - queryLimits.maxLength,
-        hint: "Shorten it, for example with wildcards such as bahn*, or split it into several queries.",
-      },
+      error: syntaxError(
+        "query_too_long",
+        { start: queryLimits.maxLength, end: source.length },
+        say(
+          `The query is ${source.length.toLocaleString("en")} characters long; at most ${queryLimits.maxLength.toLocaleString("en")} are allowed.`,
+          `Die Abfrage ist ${source.length.toLocaleString("de")} Zeichen lang; erlaubt sind höchstens ${queryLimits.maxLength.toLocaleString("de")}.`,
+        ),
+        say(
+          "Shorten it, for example with wildcards such as bahn*, or split it into several queries.",
+          "Kürzen Sie sie, zum Beispiel mit Platzhaltern wie bahn*, oder teilen Sie sie in mehrere Abfragen auf.",
+        ),
+      ),
     };
   }
   if (source.trim() === "") {
     return {
       ok: false,
-      error: {
-        code: "empty_query",
-        message: "The query is empty.",
-        position: 0,
-        length: source.length,
-        hint: "Type at least one word to listen for, e.g. nordbahn.",
-      },
+      error: syntaxError(
+        "empty_query",
+        { start: 0, end: source.length },
+        say("The query is empty.", "Die Abfrage ist leer."),
+        say(
+          "Type at least one word to listen for, e.g. nordbahn.",
+          "Geben Sie mindestens ein Wort ein, auf das gehört werden soll, z. B. nordbahn.",
+        ),
+      ),
     };
   }
   try {
@@ -552,15 +688,21 @@ export function parseQuery(source: string): ParseResult {
     if (matchesBlankPost(ast)) {
       const at = parser.spans.get(culprit(ast))!;
       const snippet = source.slice(at.start, at.end);
+      const shown = snippet.length > 60 ? `${snippet.slice(0, 57)}...` : snippet;
       return {
         ok: false,
-        error: {
-          code: "only_exclusions",
-          message: `"${snippet.length > 60 ? `${snippet.slice(0, 57)}...` : snippet}" only says what to leave out, so it would match almost every post.`,
-          position: at.start,
-          length: at.end - at.start,
-          hint: "Say what to listen for as well, e.g. nordbahn NOT gewinnspiel; each side of an OR needs it too.",
-        },
+        error: syntaxError(
+          "only_exclusions",
+          at,
+          say(
+            `"${shown}" only says what to leave out, so it would match almost every post.`,
+            `„${shown}“ sagt nur, was ausgelassen werden soll, und träfe daher fast jeden Beitrag.`,
+          ),
+          say(
+            "Say what to listen for as well, e.g. nordbahn NOT gewinnspiel; each side of an OR needs it too.",
+            "Sagen Sie auch, worauf gehört werden soll, z. B. nordbahn NOT gewinnspiel; jede Seite eines OR braucht das ebenfalls.",
+          ),
+        ),
       };
     }
     return { ok: true, ast };

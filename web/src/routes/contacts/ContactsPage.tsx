@@ -1,19 +1,63 @@
-import { Avatar, Group, Paper, Table, Text, TextInput } from "@mantine/core";
+import {
+  Avatar,
+  Badge,
+  Button,
+  Group,
+  Modal,
+  Paper,
+  Select,
+  SimpleGrid,
+  Stack,
+  Table,
+  TagsInput,
+  Text,
+  Textarea,
+  TextInput,
+} from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
-import { IconSearch } from "@tabler/icons-react";
+import { IconBuilding, IconLink, IconPlus, IconSearch } from "@tabler/icons-react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useNavigate, useSearch } from "@tanstack/react-router";
-import { useEffect, useState } from "react";
+import { type FormEvent, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { contactsQuery } from "../../api/queries.js";
+import { api } from "../../api/client.js";
+import {
+  type Contact,
+  type ContactFilter,
+  companiesQuery,
+  filteredContactsQuery,
+  segmentMembersQuery,
+  segmentsQuery,
+} from "../../api/contacts.js";
+import { useApiMutation } from "../../api/mutations.js";
 import { initials } from "../../app/HeaderControls.js";
-import { AnchorLink } from "../../app/links.js";
+import { AnchorLink, ButtonLink } from "../../app/links.js";
 import { PageBody, PageHeader } from "../../app/Page.js";
 import { CenteredLoader, ErrorAlert } from "../../app/RouteStates.js";
-import { date, languageName } from "../../lib/format.js";
+import { date } from "../../lib/format.js";
 import { usePageTitle } from "../../lib/usePageTitle.js";
 
-/** Contacts by name, searchable by name or e-mail; the search is kept in the address. */
+const consentFilters = [
+  "marketing:given",
+  "marketing:none",
+  "service:given",
+  "audience_matching:given",
+] as const;
+const channels = ["email", "webchat", "bluesky", "mastodon", "x", "facebook", "instagram"];
+
+/** "key = value" lines ↔ attributes. */
+export function parseAttributes(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split("\n")) {
+    const at = line.indexOf("=");
+    if (at <= 0) continue;
+    const key = line.slice(0, at).trim();
+    if (key) out[key] = line.slice(at + 1).trim();
+  }
+  return out;
+}
+
+/** Contacts with filters (tag, company, consent, channel) and saved segments; the search is kept in the address. */
 export function ContactsPage() {
   const { t, i18n } = useTranslation();
   const locale = i18n.resolvedLanguage ?? "en";
@@ -24,72 +68,309 @@ export function ContactsPage() {
   useEffect(() => {
     if ((search.q ?? "") !== q) void navigate({ to: "/contacts", search: q ? { q } : {}, replace: true });
   }, [q, search.q, navigate]);
-  const contacts = useQuery({ ...contactsQuery(q), placeholderData: keepPreviousData });
+  const [tag, setTag] = useState<string | null>(null);
+  const [companyId, setCompanyId] = useState<string | null>(null);
+  const [consent, setConsent] = useState<string | null>(null);
+  const [channel, setChannel] = useState<string | null>(null);
+  const [segmentId, setSegmentId] = useState<string | null>(null);
+  const [creating, setCreating] = useState(false);
+  const [savingSegment, setSavingSegment] = useState(false);
+  const filter: ContactFilter = {
+    q: q || undefined,
+    tag: tag ?? undefined,
+    companyId: companyId ?? undefined,
+    consent: consent ?? undefined,
+    channel: channel ?? undefined,
+  };
+  const contacts = useQuery({
+    ...filteredContactsQuery(filter),
+    placeholderData: keepPreviousData,
+    enabled: !segmentId,
+  });
+  const members = useQuery({ ...segmentMembersQuery(segmentId ?? ""), enabled: Boolean(segmentId) });
+  const companies = useQuery(companiesQuery);
+  const segments = useQuery(segmentsQuery);
   usePageTitle(t("contacts.title"));
+  const list = segmentId ? members : contacts;
 
   return (
     <PageBody>
-      <PageHeader title={t("contacts.title")} />
-      <TextInput
-        label={t("contacts.search")}
-        placeholder={t("contacts.searchPlaceholder")}
-        leftSection={<IconSearch size={16} />}
-        value={text}
-        onChange={(event) => setText(event.currentTarget.value)}
-        type="search"
-        maw={420}
-        mb="md"
+      <PageHeader
+        title={t("contacts.title")}
+        actions={
+          <Group gap="xs">
+            <ButtonLink to="/companies" variant="default" leftSection={<IconBuilding size={16} />}>
+              {t("c360.companies")}
+            </ButtonLink>
+            <ButtonLink to="/identities" variant="default" leftSection={<IconLink size={16} />}>
+              {t("c360.queue.title")}
+            </ButtonLink>
+            <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
+              {t("c360.newContact")}
+            </Button>
+          </Group>
+        }
       />
-      {contacts.isPending ? (
+      <SimpleGrid cols={{ base: 1, xs: 2, md: 6 }} spacing="xs" mb="md">
+        <TextInput
+          label={t("contacts.search")}
+          placeholder={t("contacts.searchPlaceholder")}
+          leftSection={<IconSearch size={16} />}
+          value={text}
+          onChange={(event) => setText(event.currentTarget.value)}
+          type="search"
+        />
+        <TextInput
+          label={t("c360.tag")}
+          value={tag ?? ""}
+          onChange={(event) => setTag(event.currentTarget.value.trim() || null)}
+        />
+        <Select
+          label={t("c360.company")}
+          placeholder={t("c360.any")}
+          clearable
+          data={(companies.data?.companies ?? []).map((c) => ({ value: c.id, label: c.name }))}
+          value={companyId}
+          onChange={setCompanyId}
+        />
+        <Select
+          label={t("c360.consent")}
+          placeholder={t("c360.any")}
+          clearable
+          data={consentFilters.map((value) => ({ value, label: t(`c360.consentFilter.${value}`) }))}
+          value={consent}
+          onChange={setConsent}
+        />
+        <Select
+          label={t("c360.channel")}
+          placeholder={t("c360.any")}
+          clearable
+          data={channels}
+          value={channel}
+          onChange={setChannel}
+        />
+        <Select
+          label={t("c360.segment")}
+          placeholder={t("c360.segmentPlaceholder")}
+          clearable
+          data={(segments.data?.segments ?? []).map((s) => ({
+            value: s.id,
+            label: `${s.name} (${t("c360.members", { count: s.members })})`,
+          }))}
+          value={segmentId}
+          onChange={setSegmentId}
+        />
+      </SimpleGrid>
+      <Group mb="md">
+        <Button
+          variant="light"
+          size="xs"
+          onClick={() => setSavingSegment(true)}
+          disabled={Boolean(segmentId)}
+        >
+          {t("c360.saveSegment")}
+        </Button>
+      </Group>
+      {list.isPending ? (
         <CenteredLoader />
-      ) : contacts.isError ? (
-        <ErrorAlert error={contacts.error} onRetry={() => contacts.refetch()} />
-      ) : contacts.data.contacts.length === 0 ? (
+      ) : list.isError ? (
+        <ErrorAlert error={list.error} onRetry={() => list.refetch()} />
+      ) : list.data.contacts.length === 0 ? (
         <Text c="dimmed" size="sm" py="lg">
           {t("contacts.empty")}
         </Text>
       ) : (
-        <Paper withBorder radius="sm" className="table-card">
-          <Table.ScrollContainer minWidth={640}>
-            <Table highlightOnHover verticalSpacing={6} fz="sm">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t("contacts.name")}</Table.Th>
-                  <Table.Th>{t("contacts.email")}</Table.Th>
-                  <Table.Th>{t("contacts.phone")}</Table.Th>
-                  <Table.Th>{t("contacts.locale")}</Table.Th>
-                  <Table.Th>{t("contacts.createdAt")}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {contacts.data.contacts.map((contact) => (
-                  <Table.Tr key={contact.id}>
-                    <Table.Td>
-                      <Group gap="xs" wrap="nowrap">
-                        <Avatar size={26} radius="xl" color="indigo" variant="light">
-                          {initials(contact.displayName)}
-                        </Avatar>
-                        <AnchorLink
-                          to="/contacts/$contactId"
-                          params={{ contactId: contact.id }}
-                          fw={500}
-                          size="sm"
-                        >
-                          {contact.displayName}
-                        </AnchorLink>
-                      </Group>
-                    </Table.Td>
-                    <Table.Td>{contact.email ?? t("app.none")}</Table.Td>
-                    <Table.Td>{contact.phone ?? t("app.none")}</Table.Td>
-                    <Table.Td>{languageName(contact.locale, locale) ?? t("app.none")}</Table.Td>
-                    <Table.Td>{date(contact.createdAt, locale)}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        </Paper>
+        <ContactTable contacts={list.data.contacts} locale={locale} />
       )}
+      <NewContactModal opened={creating} onClose={() => setCreating(false)} />
+      <SaveSegmentModal
+        opened={savingSegment}
+        onClose={() => setSavingSegment(false)}
+        filter={filter}
+        onSaved={(id) => setSegmentId(id)}
+      />
     </PageBody>
+  );
+}
+
+function ContactTable({ contacts, locale }: { contacts: Contact[]; locale: string }) {
+  const { t } = useTranslation();
+  return (
+    <Paper withBorder radius="sm" className="table-card">
+      <Table.ScrollContainer minWidth={640}>
+        <Table highlightOnHover verticalSpacing={6} fz="sm">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t("contacts.name")}</Table.Th>
+              <Table.Th>{t("contacts.email")}</Table.Th>
+              <Table.Th>{t("c360.tags")}</Table.Th>
+              <Table.Th>{t("contacts.createdAt")}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {contacts.map((contact) => (
+              <Table.Tr key={contact.id}>
+                <Table.Td>
+                  <Group gap="xs" wrap="nowrap">
+                    <Avatar size={26} radius="xl" color="indigo" variant="light">
+                      {initials(contact.displayName)}
+                    </Avatar>
+                    <AnchorLink
+                      to="/contacts/$contactId"
+                      params={{ contactId: contact.id }}
+                      fw={500}
+                      size="sm"
+                    >
+                      {contact.displayName}
+                    </AnchorLink>
+                  </Group>
+                </Table.Td>
+                <Table.Td>{contact.email ?? t("app.none")}</Table.Td>
+                <Table.Td>
+                  <Group gap={4}>
+                    {contact.tags.map((tag) => (
+                      <Badge key={tag} size="sm" variant="light">
+                        {tag}
+                      </Badge>
+                    ))}
+                  </Group>
+                </Table.Td>
+                <Table.Td>{date(contact.createdAt, locale)}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+    </Paper>
+  );
+}
+
+function NewContactModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const [name, setName] = useState("");
+  const [email, setEmail] = useState("");
+  const [tags, setTags] = useState<string[]>([]);
+  const [attributes, setAttributes] = useState("");
+  const create = useApiMutation(
+    () =>
+      api<Contact>("/api/v1/contacts", {
+        method: "POST",
+        body: { displayName: name, email: email || null, tags, attributes: parseAttributes(attributes) },
+      }),
+    [["contacts"]],
+  );
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    create.mutate(undefined, {
+      onSuccess: (created) => {
+        onClose();
+        void navigate({ to: "/contacts/$contactId", params: { contactId: created.id } });
+      },
+    });
+  };
+  return (
+    <Modal opened={opened} onClose={onClose} title={t("c360.newContact")}>
+      <form onSubmit={submit}>
+        <Stack gap="sm">
+          <TextInput
+            label={t("c360.name")}
+            required
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+          />
+          <TextInput
+            label={t("c360.email")}
+            type="email"
+            value={email}
+            onChange={(e) => setEmail(e.currentTarget.value)}
+          />
+          <TagsInput
+            label={t("c360.tags")}
+            description={t("c360.tagsHint")}
+            value={tags}
+            onChange={setTags}
+          />
+          <Textarea
+            label={t("c360.attributes")}
+            description={t("c360.attributesHint")}
+            autosize
+            minRows={2}
+            value={attributes}
+            onChange={(e) => setAttributes(e.currentTarget.value)}
+          />
+          {create.isError && <ErrorAlert error={create.error} />}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              {t("c360.cancel")}
+            </Button>
+            <Button type="submit" loading={create.isPending}>
+              {t("c360.create")}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+function SaveSegmentModal({
+  opened,
+  onClose,
+  filter,
+  onSaved,
+}: {
+  opened: boolean;
+  onClose: () => void;
+  filter: ContactFilter;
+  onSaved: (id: string) => void;
+}) {
+  const { t } = useTranslation();
+  const [name, setName] = useState("");
+  const save = useApiMutation(() => {
+    const [purpose, state] = filter.consent?.split(":") ?? [];
+    return api<{ id: string }>("/api/v1/segments", {
+      method: "POST",
+      body: {
+        name,
+        filter: {
+          q: filter.q,
+          tags: filter.tag ? [filter.tag] : undefined,
+          companyId: filter.companyId,
+          channel: filter.channel,
+          consent: purpose ? { purpose, state } : undefined,
+        },
+      },
+    });
+  }, [["segments"]]);
+  return (
+    <Modal opened={opened} onClose={onClose} title={t("c360.saveSegment")}>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          save.mutate(undefined, {
+            onSuccess: (created) => {
+              onSaved(created.id);
+              onClose();
+            },
+          });
+        }}
+      >
+        <Stack gap="sm">
+          <TextInput
+            label={t("c360.segmentName")}
+            required
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+          />
+          {save.isError && <ErrorAlert error={save.error} />}
+          <Group justify="flex-end">
+            <Button type="submit" loading={save.isPending}>
+              {t("c360.save")}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
   );
 }

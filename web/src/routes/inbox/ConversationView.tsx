@@ -1,6 +1,15 @@
-import { Avatar, Center, Group, Stack, Text, Title, Tooltip } from "@mantine/core";
-import { IconArrowLeft, IconFlag, IconLock, IconMessages, IconNote, IconWorld } from "@tabler/icons-react";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { Anchor, Avatar, Button, Center, Group, Stack, Text, Title, Tooltip } from "@mantine/core";
+import {
+  IconArrowLeft,
+  IconFlag,
+  IconLock,
+  IconMessages,
+  IconNote,
+  IconPaperclip,
+  IconRefresh,
+  IconWorld,
+} from "@tabler/icons-react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useParams, useSearch } from "@tanstack/react-router";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -193,7 +202,12 @@ function ConversationContent({ conversation }: { conversation: ConversationDetai
         ) : (
           <ol className="messages">
             {conversation.messages.map((message) => (
-              <MessageItem key={message.id} message={message} />
+              <MessageItem
+                key={message.id}
+                message={message}
+                conversationId={conversation.id}
+                canWork={canWork}
+              />
             ))}
           </ol>
         )}
@@ -203,7 +217,15 @@ function ConversationContent({ conversation }: { conversation: ConversationDetai
   );
 }
 
-function MessageItem({ message }: { message: Message }) {
+function MessageItem({
+  message,
+  conversationId,
+  canWork,
+}: {
+  message: Message;
+  conversationId: string;
+  canWork: boolean;
+}) {
   const { t, i18n } = useTranslation();
   const now = useNow();
   const locale = i18n.resolvedLanguage ?? "en";
@@ -235,7 +257,80 @@ function MessageItem({ message }: { message: Message }) {
         </div>
         {/* Plain text from customers: rendered as text, never as HTML. */}
         <div className="message-body">{message.body}</div>
+        {message.attachments.length > 0 && (
+          <ul className="message-attachments" aria-label={t("inbox.attachments")}>
+            {message.attachments.map((file) => (
+              <li key={file.id}>
+                <IconPaperclip size={13} aria-hidden />
+                {file.skippedReason ? (
+                  <Text size="xs" component="span" c="dimmed">
+                    {t("inbox.attachmentNotKept", { name: file.fileName, reason: file.skippedReason })}
+                  </Text>
+                ) : (
+                  <Anchor
+                    size="xs"
+                    href={`/api/v1/conversations/${conversationId}/attachments/${file.id}`}
+                    download={file.fileName}
+                  >
+                    {file.fileName} ({fileSize(file.sizeBytes, locale)})
+                  </Anchor>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+        {message.direction === "outgoing" && message.deliveryError && message.deliveryState !== "sent" && (
+          <DeliveryProblem message={message} conversationId={conversationId} canWork={canWork} />
+        )}
       </div>
     </li>
+  );
+}
+
+function fileSize(bytes: number, locale: string): string {
+  const format = (n: number) => n.toLocaleString(locale, { maximumFractionDigits: 1 });
+  return bytes >= 1024 * 1024
+    ? `${format(bytes / (1024 * 1024))} MB`
+    : `${format(Math.max(1, bytes / 1024))} KB`;
+}
+
+/** Why a reply has not reached the network (its own words), and — once it failed — a way to send it again. */
+function DeliveryProblem({
+  message,
+  conversationId,
+  canWork,
+}: {
+  message: Message;
+  conversationId: string;
+  canWork: boolean;
+}) {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const resend = useMutation({
+    mutationFn: () => inboxWrites.resend(conversationId, message.id),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ["conversation", conversationId] }),
+  });
+  const failed = message.deliveryState === "failed";
+  return (
+    <div className="delivery-problem" data-state={message.deliveryState ?? undefined}>
+      <Text size="xs" c={failed ? "red.8" : "orange.8"} className="delivery-reason">
+        {failed
+          ? t("work.delivery.failedReason", { reason: message.deliveryError })
+          : t("work.delivery.retrying", { reason: message.deliveryError })}
+      </Text>
+      {failed && canWork && (
+        <Button
+          size="compact-xs"
+          variant="light"
+          color="red"
+          leftSection={<IconRefresh size={12} />}
+          loading={resend.isPending}
+          onClick={() => resend.mutate()}
+        >
+          {t("work.delivery.resend")}
+        </Button>
+      )}
+      {resend.error && <ErrorAlert error={resend.error} />}
+    </div>
   );
 }

@@ -38,6 +38,7 @@ import {
 import { departmentsQuery, membersQuery } from "../../api/queries.js";
 import type { ConversationDetail } from "../../api/types.js";
 import { dateTime } from "../../lib/format.js";
+import { ForwardButton } from "../insights/ForwardDialog.js";
 import { usePresence } from "./realtime.js";
 
 /**
@@ -111,6 +112,7 @@ export function WorkBar({
   return (
     <Stack gap={6} mt={8}>
       <Group gap={6} wrap="wrap" role="toolbar" aria-label={t("work.actions")}>
+        {canWork && <ForwardButton conversationId={conversation.id} />}
         <Menu opened={assignOpen} onChange={setAssignOpen} position="bottom-start" withinPortal>
           <Menu.Target>
             <Button

@@ -4,6 +4,7 @@ import {
   IconExternalLink,
   IconId,
   IconInbox,
+  IconSpeakerphone,
   IconStarFilled,
   IconThumbDown,
   IconThumbUp,
@@ -14,10 +15,12 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../../api/client.js";
 import type { ChannelType, ListeningQuery, Mention } from "../../api/types.js";
+import { useMe } from "../../api/useMe.js";
 import { ErrorAlert } from "../../app/RouteStates.js";
 import { dateTime, languageName, relativeTime } from "../../lib/format.js";
 import { SentimentBadge } from "../inbox/Badges.js";
 import { ChannelIcon } from "../inbox/ChannelIcon.js";
+import { ForwardButton } from "../insights/ForwardDialog.js";
 
 const polarityColors: Record<string, string> = { positive: "teal", negative: "red", neutral: "gray" };
 
@@ -48,6 +51,10 @@ export function MentionCard({
       api<{ id: string }>(`/api/v1/mentions/${mention.id}/conversation`, { method: "POST", body: {} }),
     onSuccess: ({ id }) =>
       navigate({ to: "/inbox/$conversationId", params: { conversationId: id }, search: { status: "all" } }),
+  });
+  const me = useMe();
+  const share = useMutation({
+    mutationFn: () => api(`/api/v1/mentions/${mention.id}/voc`, { method: "POST", body: {} }),
   });
   const author = mention.author;
   const who = author ? (author.displayName ?? `@${author.handle}`) : t("mentions.unknownAuthor");
@@ -153,7 +160,9 @@ export function MentionCard({
               ) : null;
             })}
           </Group>
-          {(label.error || open.error) && <ErrorAlert error={label.error ?? open.error} />}
+          {(label.error || open.error || share.error) && (
+            <ErrorAlert error={label.error ?? open.error ?? share.error} />
+          )}
           <Group gap={6} wrap="wrap">
             {canWrite && (
               <>
@@ -190,6 +199,19 @@ export function MentionCard({
                 >
                   {t("mentions.createConversation")}
                 </Button>
+                <ForwardButton mentionId={mention.id} />
+                {me.canCurate && (
+                  <Button
+                    size="compact-xs"
+                    variant="subtle"
+                    leftSection={<IconSpeakerphone size={14} />}
+                    loading={share.isPending}
+                    disabled={share.isSuccess}
+                    onClick={() => share.mutate()}
+                  >
+                    {share.isSuccess ? t("core.voc.shared") : t("core.voc.share")}
+                  </Button>
+                )}
               </>
             )}
             {mention.url && (

@@ -201,7 +201,7 @@ export function QueryBuilder({ draft, onClose }: { draft: QueryDraft; onClose: (
 
 /** The check's answer: how the query is read, or where it is wrong and what to do. */
 function SyntaxResult({ expression, checked }: { expression: string; checked?: QuerySyntaxCheck }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   if (!checked) return null;
   if (checked.valid) {
     return (
@@ -216,6 +216,7 @@ function SyntaxResult({ expression, checked }: { expression: string; checked?: Q
   const start = Math.min(error.position, expression.length);
   const end = Math.min(start + Math.max(error.length, 1), expression.length);
   const code = error.code as QueryErrorCode;
+  const said = i18n.language.startsWith("de") ? error.de : error;
   return (
     <Alert
       color="red"
@@ -231,7 +232,8 @@ function SyntaxResult({ expression, checked }: { expression: string; checked?: Q
           <mark>{expression.slice(start, end) || " "}</mark>
           {expression.slice(end)}
         </pre>
-        <Text size="sm">{t("queries.hint", { hint: error.hint })}</Text>
+        <Text size="sm">{said.message}</Text>
+        <Text size="sm">{t("queries.hint", { hint: said.hint })}</Text>
       </Stack>
     </Alert>
   );

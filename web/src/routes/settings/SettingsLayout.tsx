@@ -1,9 +1,12 @@
 import { Tabs } from "@mantine/core";
 import {
   type Icon,
+  IconArrowsExchange,
   IconHistory,
+  IconHourglass,
   IconKey,
   IconMailForward,
+  IconPlugConnected,
   IconSitemap,
   IconUsers,
 } from "@tabler/icons-react";
@@ -13,18 +16,39 @@ import { useMe } from "../../api/useMe.js";
 import { PageBody, PageHeader } from "../../app/Page.js";
 import { usePageTitle } from "../../lib/usePageTitle.js";
 
-type Section = "members" | "departments" | "invitations" | "api-tokens" | "audit";
+type Section =
+  | "members"
+  | "departments"
+  | "invitations"
+  | "api-tokens"
+  | "channels"
+  | "audit"
+  | "retention"
+  | "crm";
 const sections: {
   path: Section;
-  label: "members" | "departments" | "invitations" | "apiTokens" | "audit";
+  label:
+    | "settings.members"
+    | "settings.departments"
+    | "settings.invitations"
+    | "settings.apiTokens"
+    | "settings.channels"
+    | "settings.audit"
+    | "retention.tab"
+    | "crm.tab";
   icon: Icon;
   adminOnly: boolean;
+  /** Also offered to the data protection officer (reads what the page shows). */
+  dpo?: boolean;
 }[] = [
-  { path: "members", label: "members", icon: IconUsers, adminOnly: false },
-  { path: "departments", label: "departments", icon: IconSitemap, adminOnly: false },
-  { path: "invitations", label: "invitations", icon: IconMailForward, adminOnly: true },
-  { path: "api-tokens", label: "apiTokens", icon: IconKey, adminOnly: false },
-  { path: "audit", label: "audit", icon: IconHistory, adminOnly: true },
+  { path: "members", label: "settings.members", icon: IconUsers, adminOnly: false },
+  { path: "departments", label: "settings.departments", icon: IconSitemap, adminOnly: false },
+  { path: "invitations", label: "settings.invitations", icon: IconMailForward, adminOnly: true },
+  { path: "api-tokens", label: "settings.apiTokens", icon: IconKey, adminOnly: false },
+  { path: "channels", label: "settings.channels", icon: IconPlugConnected, adminOnly: true },
+  { path: "audit", label: "settings.audit", icon: IconHistory, adminOnly: true },
+  { path: "retention", label: "retention.tab", icon: IconHourglass, adminOnly: true, dpo: true },
+  { path: "crm", label: "crm.tab", icon: IconArrowsExchange, adminOnly: true },
 ];
 
 /** Settings with one tab per section; sections only administrators may use are not offered to others. */
@@ -36,7 +60,9 @@ export function SettingsLayout() {
   const current =
     sections.find((section) => pathname.startsWith(`/settings/${section.path}`))?.path ?? "members";
   usePageTitle(t("settings.title"));
-  const visible = sections.filter((section) => !section.adminOnly || me.isAdmin);
+  const visible = sections.filter(
+    (section) => !section.adminOnly || me.isAdmin || (section.dpo && me.role === "dpo"),
+  );
   return (
     <PageBody>
       <PageHeader title={t("settings.title")} description={me.organization?.name} />
@@ -53,7 +79,7 @@ export function SettingsLayout() {
               value={section.path}
               leftSection={<section.icon size={16} stroke={1.7} />}
             >
-              {t(`settings.${section.label}`)}
+              {t(section.label)}
             </Tabs.Tab>
           ))}
         </Tabs.List>

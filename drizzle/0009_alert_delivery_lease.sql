@@ -1,0 +1,1 @@
+ALTER TABLE "alert_delivery" ADD COLUMN "lease_until" timestamp with time zone;

@@ -1,0 +1,91 @@
+import type { ChannelsMessages } from "./channels.en.js";
+
+/** Deutsche Texte für Einstellungen → Kanäle; gleiche Schlüssel wie channels.en.ts. */
+export const channelsDe: ChannelsMessages = {
+  channelSettings: {
+    tab: "Kanäle",
+    description:
+      "Die Netzwerke, in denen Konversa mithört und antwortet. Jedes Konto wird vor dem Speichern beim Netzwerk geprüft; Zugangsdaten werden verschlüsselt gespeichert und nie wieder angezeigt.",
+    connect: "Konto verbinden",
+    connectTitle: "Konto verbinden",
+    network: "Netzwerk",
+    name: "Name im Posteingang",
+    nameHint: "Steht an den Konversationen dieses Kanals.",
+    validate: "Prüfen",
+    validated: "Das Netzwerk hat das Konto angenommen ({{name}}).",
+    save: "Verbinden",
+    empty: "Noch kein Konto verbunden.",
+    health: { healthy: "In Ordnung", failing: "Gestört", unknown: "Unbekannt", paused: "Pausiert" },
+    lastPoll: "Letzter Abruf",
+    lastCheck: "Letzte Prüfung",
+    nextPoll: "Nächster Abruf",
+    never: "nie",
+    failures_one: "{{count}} fehlgeschlagener Abruf in Folge; der nächste Versuch kommt später (Backoff).",
+    failures_other: "{{count}} fehlgeschlagene Abrufe in Folge; die Abstände wachsen (Backoff).",
+    rateLimit: "Ratenlimit",
+    rateLimitValue: "{{remaining}} von {{limit}} Anfragen übrig",
+    rateLimitReset: "erneuert sich {{time}}",
+    check: "Jetzt prüfen",
+    edit: "Bearbeiten",
+    editTitle: "{{name}} bearbeiten",
+    rotate: "Zugangsdaten erneuern",
+    rotateTitle: "Neue Zugangsdaten für {{name}}",
+    rotateHint: "Die neuen Zugangsdaten werden beim Netzwerk geprüft und ersetzen dann die alten.",
+    noCredentials: "Dieser Connector hat keine Zugangsdaten.",
+    pause: "Pausieren",
+    resume: "Fortsetzen",
+    remove: "Trennen",
+    removeTitle: "Konto trennen",
+    removeConfirm:
+      "„{{name}}“ trennen? Die Zugangsdaten werden gelöscht; die Konversationen des Kanals bleiben im Posteingang.",
+    saveChanges: "Speichern",
+    actions: "Aktionen für {{name}}",
+    accounts: "Verbundene Konten",
+    listHint: "Ein Eintrag pro Zeile oder durch Kommas getrennt.",
+    hosts: {
+      title: "Erlaubte private Hosts",
+      description:
+        "Feeds, Antwort-Webhooks und Instanzen unter privaten oder lokalen Adressen (ein Intranet-Blog, ein eigener Server) werden zum Schutz des internen Netzes abgelehnt. Hier eingetragene Hosts sind für alle Kanäle der Organisation erlaubt. Änderungen stehen im Audit-Protokoll.",
+      host: "Hostname oder Adresse",
+      hostHint: "Ohne Schema, Port oder Pfad, z. B. intranet.example oder 10.0.0.5",
+      add: "Erlauben",
+      empty: "Kein privater Host erlaubt.",
+      remove: "Entfernen",
+      removeConfirm: "{{host}} nicht mehr erlauben? Kanäle, die ihn brauchen, schlagen dann fehl.",
+    },
+  },
+  connectors: {
+    log: {},
+    webhook: {
+      replyUrl: "Antwort-URL",
+      allowHosts: "Erlaubte private Hosts (dieser Kanal)",
+      secret: "Signaturgeheimnis",
+      replyUrlHint: "Wohin Antworten signiert gesendet werden; leer lassen, um nur zu empfangen.",
+      allowHostsHint:
+        "Private Hosts, die die Antwort-URL erreichen darf (die Liste der Organisation unten gilt zusätzlich).",
+      secretHint: "Gemeinsames Geheimnis für die HMAC-SHA256-Signaturen, mindestens 16 Zeichen.",
+    },
+    rss: {
+      url: "Feed-URL",
+      intervalMinutes: "Abrufintervall (Minuten)",
+      allowHosts: "Erlaubte private Hosts (dieser Feed)",
+      urlHint: "Adresse des RSS-, Atom- oder JSON-Feeds.",
+      intervalMinutesHint: "Minuten zwischen zwei Abrufen (1–1440, Standard 15).",
+      allowHostsHint:
+        "Private Hosts, die dieser Feed erreichen darf (die Liste der Organisation unten gilt zusätzlich).",
+    },
+    mastodon: {
+      instanceUrl: "Instanz-URL",
+      hashtags: "Hashtags zum Mithören",
+      intervalSeconds: "Abrufintervall (Sekunden)",
+      allowHosts: "Erlaubte private Hosts (dieses Konto)",
+      accessToken: "Zugriffstoken",
+      instanceUrlHint: "Die Instanz, z. B. https://mastodon.social",
+      hashtagsHint: "Ohne #; ihre öffentlichen Beiträge werden zu Erwähnungen.",
+      intervalSecondsHint: "Sekunden zwischen zwei Abrufen (30–3600, Standard 60).",
+      allowHostsHint:
+        "Private Hosts, die dieses Konto erreichen darf (die Liste der Organisation unten gilt zusätzlich).",
+      accessTokenHint: "Berechtigungen read:accounts read:notifications read:statuses write:statuses.",
+    },
+  },
+};
