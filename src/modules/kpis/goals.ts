@@ -19,10 +19,6 @@ export interface GoalInput {
 }
 
 function checkTarget(input: Pick<GoalInput, "kpi" | "target">) {
-  if (input.kpi === "insights_handled")
-    throw new ValidationError(
-      "Insights handled cannot have a goal yet: the insights module does not record them.",
-    );
   if (!Number.isFinite(input.target) || (input.target < 0 && input.kpi !== "net_sentiment"))
     throw new ValidationError("The target must be a number of at least 0 (net sentiment: −1 to 1).");
 }

@@ -242,7 +242,8 @@ describe(`KPIs on a hand-made dataset (${testBackend})`, () => {
       own_posts: 2,
       comments_per_own_post: 3,
       shares_per_own_post: 2,
-      insights_handled: null,
+      // No insight was forwarded in this dataset.
+      insights_handled: 0,
     });
   });
 
@@ -318,5 +319,24 @@ describe(`KPIs on a hand-made dataset (${testBackend})`, () => {
     ).values;
     expect(billing).toMatchObject({ questions: 3, response_rate: 2 / 3, first_response_median: 5 });
     expect(kpis.overall.questions).toBe(7);
+  });
+
+  it("counts the insights a department marked done in the period", async () => {
+    const forwarded = await at("2026-03-03T10:00:00Z", () =>
+      api("POST", "/api/v1/insights", {
+        departmentId: ids.service,
+        conversationId: ids.c2,
+        note: "Kunden fragen nach der Tarifänderung",
+      }),
+    );
+    const insightId = (forwarded.insight ?? forwarded).id as string;
+    await at("2026-03-04T11:00:00Z", () =>
+      api("PUT", `/api/v1/insights/${insightId}/state`, { state: "done" }),
+    );
+    await api("POST", "/api/v1/kpis/rollups/refresh", {});
+    const service = await api("GET", `/api/v1/kpis?${range}&departmentId=${ids.service}`);
+    expect(service.overall.insights_handled).toBe(1);
+    const billing = await api("GET", `/api/v1/kpis?${range}&departmentId=${ids.billing}`);
+    expect(billing.overall.insights_handled).toBe(0);
   });
 });

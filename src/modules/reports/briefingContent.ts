@@ -23,6 +23,6 @@ export interface BriefingContent {
   storms: Array<{ title: string; type: string; firedAt: string; mentions: number }>;
   /** What VIP authors wrote this week. */
   vips: Array<{ handle: string; network: string; mentions: number; negative: number }>;
-  /** null: the insights module is not installed (see kpis/insightsHook.ts). */
+  /** The week's notable insights (kpis/insightsHook.ts); null only when they cannot be read. */
   insights: Array<{ title: string; state: string; note: string }> | null;
 }
