@@ -16,6 +16,7 @@ import { crmRoutes } from "./modules/crm/routes.js";
 import { startDemoStream } from "./modules/demo/listeningDemo.js";
 import { demoRoutes } from "./modules/demo/routes.js";
 import { insightRoutes } from "./modules/insights/routes.js";
+import { kpiRoutes } from "./modules/kpis/routes.js";
 import { alertRoutes } from "./modules/listening/alertRoutes.js";
 import { mentionExportRoutes } from "./modules/listening/exportRoutes.js";
 import { intelligenceRoutes } from "./modules/listening/intelligenceRoutes.js";
@@ -28,6 +29,7 @@ import { organizationRoutes } from "./modules/organizations/routes.js";
 import { optInRoutes } from "./modules/privacy/optInRoutes.js";
 import { privacyRoutes } from "./modules/privacy/routes.js";
 import { realtimeRoutes } from "./modules/realtime/routes.js";
+import { reportRoutes } from "./modules/reports/routes.js";
 import { runDueRetention } from "./modules/retention/retentionSchedule.js";
 import { retentionRoutes } from "./modules/retention/routes.js";
 import { slaRoutes } from "./modules/sla/routes.js";
@@ -36,6 +38,7 @@ import { webchatRoutes } from "./modules/webchat/routes.js";
 import { startConnectorWorkers } from "./pipeline/connectorWorkers.js";
 import { startHousekeeping } from "./pipeline/housekeeping.js";
 import { startInboxTimers } from "./pipeline/inboxTimers.js";
+import { startKpiJobs } from "./pipeline/kpiJobs.js";
 import { createIngestGateway, startPipeline, storeDeadLetter } from "./pipeline/runtime.js";
 import { createAuth } from "./platform/auth/auth.js";
 import { type Bus, createBus } from "./platform/bus/index.js";
@@ -67,6 +70,8 @@ export interface BuildAppProps {
   clock?: Clock;
   /** Wake snoozed conversations and record service-level breaches every 30 s (default: on). */
   inboxTimers?: boolean;
+  /** Refresh the KPI rollups and send the weekly briefings every 5 minutes (default: on). */
+  kpiJobs?: boolean;
   /** Send due replies and poll connected accounts every 2 s (default: on; tests run them by hand). */
   connectorWorkers?: boolean;
   /** The daily retention run and the delivery of contact webhooks (default: on; tests run them by hand). */
@@ -125,6 +130,8 @@ export async function buildApp(props: BuildAppProps) {
     requeue: (subject, data) => bus.publish(subject, data),
   });
   await app.register(themeRoutes, { db });
+  await app.register(kpiRoutes, { db, clock });
+  await app.register(reportRoutes, { db, clock, secretsKey, baseUrl: config.baseUrl });
   await app.register(retentionRoutes, { db, clock, secretsKey });
   await app.register(crmRoutes, { db, clock, secretsKey, log: app.log });
   await app.register(realtimeRoutes, { bus, db, clock });
@@ -149,6 +156,10 @@ export async function buildApp(props: BuildAppProps) {
   // In the server process: every replica may run them, both jobs lock rows and are idempotent.
   const inboxTimers =
     props.inboxTimers === false ? undefined : startInboxTimers({ db, bus, clock, log: app.log });
+  const kpiJobs =
+    props.kpiJobs === false
+      ? undefined
+      : startKpiJobs({ db, clock, secretsKey, baseUrl: config.baseUrl, log: app.log });
   const connectorWorkers =
     props.connectorWorkers === false ? undefined : startConnectorWorkers({ ...channelDeps, log: app.log });
   const housekeeping =
@@ -158,6 +169,7 @@ export async function buildApp(props: BuildAppProps) {
     await housekeeping?.stop();
     await connectorWorkers?.stop();
     await inboxTimers?.stop();
+    await kpiJobs?.stop();
     await pipeline?.stop();
     if (!props.bus) await bus.close();
     if (!props.database) await database.close();

@@ -11,6 +11,7 @@ import { receiveImportUpload } from "../../src/modules/crm/contactImporter.js";
 import { createContactWebhook } from "../../src/modules/crm/contactWebhooks.js";
 import { loadDemoData } from "../../src/modules/demo/demoLoader.js";
 import { forwardInsight } from "../../src/modules/insights/insightForwarder.js";
+import { createGoal } from "../../src/modules/kpis/goals.js";
 import { saveAlertRule } from "../../src/modules/listening/alerts/alertRules.js";
 import { createQuery } from "../../src/modules/listening/queries.js";
 import { alert, deadLetter, mention } from "../../src/modules/listening/schema.js";
@@ -21,6 +22,7 @@ import { createApiToken } from "../../src/modules/organizations/apiTokens.js";
 import { createInvitation } from "../../src/modules/organizations/invitations.js";
 import { department, member } from "../../src/modules/organizations/schema.js";
 import { openPrivacyRequest } from "../../src/modules/privacy/privacyRequests.js";
+import { generateBriefing } from "../../src/modules/reports/briefingGenerator.js";
 import { slaBreach } from "../../src/modules/sla/schema.js";
 import { createBusinessHours, createSlaPolicy } from "../../src/modules/sla/slaSettings.js";
 import { requestToJoin } from "../../src/modules/voice/joinRequests.js";
@@ -183,6 +185,22 @@ export async function createPopulatedOrganization(t: TestApp, name: string) {
     ctx,
     { network: "log", name: "Log only", settings: {}, credentials: {} },
   );
+  const goal = await createGoal(t.db, ctx, {
+    departmentId: departments[0]!.id,
+    kpi: "response_rate_within_sla",
+    target: 0.65,
+    period: "week",
+  });
+  const weekly = await generateBriefing(
+    { db: t.db, secretsKey: t.secretsKey, baseUrl: testBaseUrl },
+    {
+      organizationId: owner.organizationId,
+      departmentId: null,
+      week: new Date(),
+      email: false,
+      actorUserId: owner.userId,
+    },
+  );
   await createChannelAccount(
     { db: t.db, clock: { now: () => new Date() }, secretsKey: t.secretsKey, connectors },
     ctx,
@@ -303,6 +321,8 @@ export async function createPopulatedOrganization(t: TestApp, name: string) {
       allowedHostId: allowedHost.id,
       messageId: failedReply!.id,
       requestId: privacyRequest.id,
+      goalId: goal.id,
+      briefingId: weekly.id,
       attachmentId: attachment!.id,
       importId: upload.import.id,
       webhookId: webhook.id,
@@ -419,6 +439,10 @@ export const sampleBodies: Record<string, unknown> = {
   "POST /api/v1/privacy/requests": { type: "export", contactId: "00000000-0000-4000-8000-000000000000" },
   "PUT /api/v1/privacy/data-use-mode": { mode: "none" },
   "POST /api/v1/privacy/audiences": {},
+  "POST /api/v1/kpis/goals": { kpi: "response_rate", target: 0.9, period: "month" },
+  "PATCH /api/v1/kpis/goals/:goalId": { target: 0.7 },
+  "POST /api/v1/kpis/rollups/refresh": {},
+  "POST /api/v1/reports/briefings": { departmentId: null, email: false },
   "PUT /api/v1/settings/webchat/:channelId": { colour: "#123456" },
   "PUT /api/v1/retention/policies": { periods: { mentions: 400 } },
   "POST /api/v1/crm/imports/:importId/run": { columns: { name: "displayName" }, onDuplicate: "skip" },
@@ -470,6 +494,8 @@ export const sampleQueries: Record<string, string> = {
   "GET /api/v1/listening/keyphrases": range,
   "GET /api/v1/listening/topics": range,
   "GET /api/v1/mentions/export": "format=jsonl",
+  "GET /api/v1/kpis": range,
+  "GET /api/v1/reports/kpis": `${range}&format=csv`,
   "GET /api/v1/privacy/data-use-mode/preview": "mode=linked",
 };
 

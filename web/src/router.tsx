@@ -183,6 +183,25 @@ const deadLettersRoute = createRoute({
   component: lazyRouteComponent(() => import("./routes/listening/DeadLettersPage.js"), "DeadLettersPage"),
 });
 
+// Its own chunk: ECharts loads only when someone opens the KPIs.
+const kpisRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/kpis",
+  component: lazyRouteComponent(() => import("./routes/kpis/KpiDashboardPage.js"), "KpiDashboardPage"),
+});
+
+const reportsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/reports",
+  component: lazyRouteComponent(() => import("./routes/reports/ReportsPage.js"), "ReportsPage"),
+});
+
+const briefingRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/reports/briefings/$briefingId",
+  component: lazyRouteComponent(() => import("./routes/reports/BriefingPage.js"), "BriefingPage"),
+});
+
 const insightsRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/insights",
@@ -332,6 +351,9 @@ const routeTree = rootRoute.addChildren([
     ]),
     contactsRoute,
     contactRoute,
+    kpisRoute,
+    reportsRoute,
+    briefingRoute,
     companiesRoute,
     identityQueueRoute,
     insightsRoute,

@@ -41,6 +41,33 @@ export function addBusinessMinutes(from: Date, minutes: number, schedule: Schedu
   throw new Error(`The business hours in ${schedule.timezone} have no opening within ${searchDays} days.`);
 }
 
+/**
+ * Working minutes between two instants (0 when `to` is not after `from`): the time the clocks
+ * would have run. Without a schedule, plain minutes. A question at Friday 17:50 answered on Monday
+ * at 09:10, with opening hours 9–18, took 20 business minutes.
+ */
+export function businessMinutesBetween(from: Date, to: Date, schedule: Schedule | null): number {
+  if (to <= from) return 0;
+  if (!schedule) return (to.getTime() - from.getTime()) / minute;
+  const holidays = new Set(schedule.holidays.map((h) => h.date));
+  let total = 0;
+  let day = localDate(from, schedule.timezone);
+  const last = formatDay(localDate(to, schedule.timezone));
+  for (let i = 0; i < 5 * searchDays; i += 1) {
+    const key = formatDay(day);
+    if (!holidays.has(key)) {
+      for (const range of schedule.weeklyRanges.filter((r) => r.weekday === isoWeekday(day))) {
+        const opens = Math.max(zonedToUtc(day, range.start, schedule.timezone), from.getTime());
+        const closes = Math.min(zonedToUtc(day, range.end, schedule.timezone), to.getTime());
+        if (closes > opens) total += closes - opens;
+      }
+    }
+    if (key >= last) break;
+    day = nextDay(day);
+  }
+  return total / minute;
+}
+
 /** True when `at` falls inside the opening hours (no schedule: always). */
 export function isOpenAt(at: Date, schedule: Schedule | null): boolean {
   return addBusinessMinutes(at, 0, schedule).getTime() === at.getTime();

@@ -7,10 +7,12 @@ import {
   IconEar,
   IconInbox,
   IconMessages,
+  IconReport,
   IconRoute,
   IconSettings,
   IconShieldCheck,
   IconSpeakerphone,
+  IconTarget,
 } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
 import { Link, Outlet, useRouterState } from "@tanstack/react-router";
@@ -26,6 +28,8 @@ type NavTarget =
   | "/inbox"
   | "/listening"
   | "/contacts"
+  | "/kpis"
+  | "/reports"
   | "/insights"
   | "/automation"
   | "/moderation"
@@ -39,6 +43,8 @@ const navigation: {
     | "nav.inbox"
     | "nav.listening"
     | "nav.contacts"
+    | "nav.kpis"
+    | "nav.reports"
     | "nav.insights"
     | "nav.settings"
     | `core.nav.${"automation" | "moderation" | "voice"}`;
@@ -48,6 +54,8 @@ const navigation: {
   { to: "/inbox", label: "nav.inbox", icon: IconInbox, audience: "staff" },
   { to: "/listening", label: "nav.listening", icon: IconEar, audience: "staff" },
   { to: "/contacts", label: "nav.contacts", icon: IconAddressBook, audience: "staff" },
+  { to: "/kpis", label: "nav.kpis", icon: IconTarget, audience: "staff" },
+  { to: "/reports", label: "nav.reports", icon: IconReport, audience: "staff" },
   { to: "/insights", label: "nav.insights", icon: IconChartBar, audience: "staff" },
   { to: "/automation", label: "core.nav.automation", icon: IconRoute, audience: "curators" },
   { to: "/moderation", label: "core.nav.moderation", icon: IconShieldCheck, audience: "staff" },

@@ -30,6 +30,8 @@ export const de: Messages = {
     inbox: "Posteingang",
     listening: "Zuhören",
     contacts: "Kontakte",
+    kpis: "Kennzahlen",
+    reports: "Berichte",
     insights: "Erkenntnisse",
     settings: "Einstellungen",
     openMenu: "Navigation öffnen",

@@ -28,6 +28,8 @@ export const en = {
     inbox: "Inbox",
     listening: "Listening",
     contacts: "Contacts",
+    kpis: "KPIs",
+    reports: "Reports",
     insights: "Insights",
     settings: "Settings",
     openMenu: "Open navigation",

@@ -12,6 +12,8 @@ import { de } from "./de.js";
 import { en, type Messages } from "./en.js";
 import { inboxDe } from "./inbox.de.js";
 import { type InboxMessages, inboxEn } from "./inbox.en.js";
+import { kpisDe } from "./kpis.de.js";
+import { type KpisMessages, kpisEn } from "./kpis.en.js";
 
 export const locales = ["de", "en"] as const;
 export type Locale = (typeof locales)[number];
@@ -63,8 +65,12 @@ i18n.on("languageChanged", (language) => {
 // Resources are bundled, so initialisation completes synchronously.
 void i18n.use(initReactI18next).init({
   resources: {
-    de: { translation: { ...de, ...inboxDe, ...channelsDe, ...crmDe, ...contacts360De, ...coreDe } },
-    en: { translation: { ...en, ...inboxEn, ...channelsEn, ...crmEn, ...contacts360En, ...coreEn } },
+    de: {
+      translation: { ...de, ...inboxDe, ...channelsDe, ...crmDe, ...contacts360De, ...coreDe, ...kpisDe },
+    },
+    en: {
+      translation: { ...en, ...inboxEn, ...channelsEn, ...crmEn, ...contacts360En, ...coreEn, ...kpisEn },
+    },
   },
   lng: storedLocale() ?? browserLocale(),
   fallbackLng: "en",
@@ -83,7 +89,8 @@ declare module "i18next" {
         ChannelsMessages &
         CrmMessages &
         Contacts360Messages &
-        CoreMessages;
+        CoreMessages &
+        KpisMessages;
     };
   }
 }
