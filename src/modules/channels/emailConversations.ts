@@ -33,7 +33,7 @@ export async function findEmailAccount(
       "The organization has no connected e-mail account; connect one under Settings → Channels.",
     );
   }
-  return { channelId: row.channelId, account: openAccount(deps, row) as unknown as EmailAccount };
+  return { channelId: row.channelId, account: (await openAccount(deps, row)) as unknown as EmailAccount };
 }
 
 export interface StartEmailConversationProps {
