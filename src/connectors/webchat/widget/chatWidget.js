@@ -329,6 +329,8 @@
     if (!sendFrame({ type: "message", clientId, text })) return;
     showError("");
     textarea.value = "";
+    // Sending ends this bout of typing: the next keystroke says so again at once.
+    lastTyping = 0;
     addLine({ id: `local-${clientId}`, from: "visitor", author: words.you, text, clientId });
     pending.get(clientId).style.opacity = ".6";
   });
