@@ -89,6 +89,30 @@ describe("npm start on a fresh clone", () => {
     await page.screenshot({ path: path.join(artifacts, "inbox-desktop.png") });
   });
 
+  it("a new contact is created from the list and changed on its page with the same form", async () => {
+    await page.goto(`${origin}/contacts`);
+    await page.getByRole("button", { name: "Neuer Kontakt" }).click();
+    const create = page.getByRole("dialog", { name: "Neuer Kontakt" });
+    await create.getByRole("textbox", { name: /^Name/ }).fill("Erika Formtest");
+    await create.getByRole("textbox", { name: /^E-Mail/ }).fill("erika.formtest@example.test");
+    await create.getByRole("textbox", { name: /^Eigene Felder/ }).fill("customer_number = K-4711");
+    await create.getByRole("button", { name: "Anlegen" }).click();
+    await page.waitForURL(/\/contacts\/[0-9a-f-]{36}/);
+    await page.getByText("K-4711").first().waitFor();
+
+    await page.getByRole("button", { name: "Bearbeiten" }).first().click();
+    const edit = page.getByRole("dialog", { name: "Bearbeiten" });
+    // The page's form has the fields the list's lacks, filled in from the contact.
+    expect(await edit.getByRole("textbox", { name: /^E-Mail/ }).inputValue()).toBe(
+      "erika.formtest@example.test",
+    );
+    await edit.getByRole("textbox", { name: /^Telefon/ }).fill("+49 30 1234567");
+    await edit.getByRole("button", { name: "Speichern" }).click();
+    await edit.waitFor({ state: "detached" });
+    await page.getByText("+49 30 1234567").first().waitFor();
+    await page.getByText("K-4711").first().waitFor();
+  });
+
   it("the language switches between German and English", async () => {
     const nav = page.getByRole("navigation", { name: "Hauptnavigation" });
     expect(await nav.getByRole("link", { name: "Posteingang" }).count()).toBe(1);

@@ -7,12 +7,10 @@ import {
   Code,
   Grid,
   Group,
-  Modal,
   Paper,
   Select,
   SimpleGrid,
   Stack,
-  TagsInput,
   Text,
   Textarea,
   TextInput,
@@ -21,13 +19,12 @@ import {
 import { IconArrowLeft } from "@tabler/icons-react";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useParams } from "@tanstack/react-router";
-import { type FormEvent, type ReactNode, useState } from "react";
+import { type ReactNode, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../../api/client.js";
 import {
   type ContactDetail,
   candidatesQuery,
-  companiesQuery,
   contactDetailQuery,
   type IdentityCandidate,
   notesQuery,
@@ -35,14 +32,13 @@ import {
   timelineQuery,
 } from "../../api/contacts.js";
 import { useApiMutation } from "../../api/mutations.js";
-import { membersQuery } from "../../api/queries.js";
 import { initials } from "../../app/HeaderControls.js";
 import { AnchorLink } from "../../app/links.js";
 import { PageBody } from "../../app/Page.js";
 import { CenteredLoader, ErrorAlert } from "../../app/RouteStates.js";
 import { dateTime, languageName } from "../../lib/format.js";
 import { usePageTitle } from "../../lib/usePageTitle.js";
-import { parseAttributes } from "./ContactsPage.js";
+import { ContactFormModal, type ContactFormValues } from "./ContactForm.js";
 
 /** Customer 360: details, identities, candidates, notes and the timeline of one customer. */
 export function ContactPage() {
@@ -159,101 +155,21 @@ function Details({ contact }: { contact: ContactDetail }) {
 
 function EditContact({ contact, onClose }: { contact: ContactDetail; onClose: () => void }) {
   const { t } = useTranslation();
-  const companies = useQuery(companiesQuery);
-  const members = useQuery({ ...membersQuery, retry: false });
-  const [name, setName] = useState(contact.displayName);
-  const [email, setEmail] = useState(contact.email ?? "");
-  const [phone, setPhone] = useState(contact.phone ?? "");
-  const [tags, setTags] = useState(contact.tags);
-  const [companyId, setCompanyId] = useState<string | null>(contact.companyId);
-  const [ownerUserId, setOwnerUserId] = useState<string | null>(contact.ownerUserId);
-  const [attributes, setAttributes] = useState(
-    Object.entries(contact.attributes)
-      .map(([k, v]) => `${k} = ${v}`)
-      .join("\n"),
-  );
   const save = useApiMutation(
-    () =>
-      api(`/api/v1/contacts/${contact.id}`, {
-        method: "PATCH",
-        body: {
-          displayName: name,
-          email: email || null,
-          phone: phone || null,
-          tags,
-          companyId,
-          ownerUserId,
-          attributes: parseAttributes(attributes),
-        },
-      }),
+    (values: ContactFormValues) => api(`/api/v1/contacts/${contact.id}`, { method: "PATCH", body: values }),
     [["contact", contact.id], ["contacts"]],
   );
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    save.mutate(undefined, { onSuccess: onClose });
-  };
   return (
-    <Modal opened onClose={onClose} title={t("c360.edit")}>
-      <form onSubmit={submit}>
-        <Stack gap="sm">
-          <TextInput
-            label={t("c360.name")}
-            required
-            value={name}
-            onChange={(e) => setName(e.currentTarget.value)}
-          />
-          <TextInput
-            label={t("c360.email")}
-            value={email}
-            onChange={(e) => setEmail(e.currentTarget.value)}
-          />
-          <TextInput
-            label={t("c360.phone")}
-            value={phone}
-            onChange={(e) => setPhone(e.currentTarget.value)}
-          />
-          <TagsInput
-            label={t("c360.tags")}
-            description={t("c360.tagsHint")}
-            value={tags}
-            onChange={setTags}
-          />
-          <Select
-            label={t("c360.company")}
-            placeholder={t("c360.noCompany")}
-            clearable
-            data={(companies.data?.companies ?? []).map((c) => ({ value: c.id, label: c.name }))}
-            value={companyId}
-            onChange={setCompanyId}
-          />
-          <Select
-            label={t("c360.owner")}
-            placeholder={t("c360.noOwner")}
-            clearable
-            data={(members.data ?? []).map((m) => ({ value: m.userId, label: m.name }))}
-            value={ownerUserId}
-            onChange={setOwnerUserId}
-          />
-          <Textarea
-            label={t("c360.attributes")}
-            description={t("c360.attributesHint")}
-            autosize
-            minRows={2}
-            value={attributes}
-            onChange={(e) => setAttributes(e.currentTarget.value)}
-          />
-          {save.isError && <ErrorAlert error={save.error} />}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {t("c360.cancel")}
-            </Button>
-            <Button type="submit" loading={save.isPending}>
-              {t("c360.save")}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <ContactFormModal
+      title={t("c360.edit")}
+      submitLabel={t("c360.save")}
+      initial={contact}
+      complete
+      pending={save.isPending}
+      error={save.isError ? save.error : undefined}
+      onSubmit={(values) => save.mutate(values, { onSuccess: onClose })}
+      onClose={onClose}
+    />
   );
 }
 

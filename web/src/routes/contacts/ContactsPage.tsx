@@ -9,16 +9,14 @@ import {
   SimpleGrid,
   Stack,
   Table,
-  TagsInput,
   Text,
-  Textarea,
   TextInput,
 } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { IconBuilding, IconLink, IconPlus, IconSearch } from "@tabler/icons-react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useNavigate, useSearch } from "@tanstack/react-router";
-import { type FormEvent, useEffect, useState } from "react";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../../api/client.js";
 import {
@@ -36,6 +34,7 @@ import { PageBody, PageHeader } from "../../app/Page.js";
 import { CenteredLoader, ErrorAlert } from "../../app/RouteStates.js";
 import { date } from "../../lib/format.js";
 import { usePageTitle } from "../../lib/usePageTitle.js";
+import { ContactFormModal, type ContactFormValues } from "./ContactForm.js";
 
 const consentFilters = [
   "marketing:given",
@@ -44,18 +43,6 @@ const consentFilters = [
   "audience_matching:given",
 ] as const;
 const channels = ["email", "webchat", "bluesky", "mastodon", "x", "facebook", "instagram"];
-
-/** "key = value" lines ↔ attributes. */
-export function parseAttributes(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split("\n")) {
-    const at = line.indexOf("=");
-    if (at <= 0) continue;
-    const key = line.slice(0, at).trim();
-    if (key) out[key] = line.slice(at + 1).trim();
-  }
-  return out;
-}
 
 /** Contacts with filters (tag, company, consent, channel) and saved segments; the search is kept in the address. */
 export function ContactsPage() {
@@ -182,7 +169,7 @@ export function ContactsPage() {
       ) : (
         <ContactTable contacts={list.data.contacts} locale={locale} />
       )}
-      <NewContactModal opened={creating} onClose={() => setCreating(false)} />
+      {creating && <NewContactModal onClose={() => setCreating(false)} />}
       <SaveSegmentModal
         opened={savingSegment}
         onClose={() => setSavingSegment(false)}
@@ -245,72 +232,30 @@ function ContactTable({ contacts, locale }: { contacts: Contact[]; locale: strin
   );
 }
 
-function NewContactModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
+function NewContactModal({ onClose }: { onClose: () => void }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
-  const [name, setName] = useState("");
-  const [email, setEmail] = useState("");
-  const [tags, setTags] = useState<string[]>([]);
-  const [attributes, setAttributes] = useState("");
   const create = useApiMutation(
-    () =>
-      api<Contact>("/api/v1/contacts", {
-        method: "POST",
-        body: { displayName: name, email: email || null, tags, attributes: parseAttributes(attributes) },
-      }),
+    ({ displayName, email, tags, attributes }: ContactFormValues) =>
+      api<Contact>("/api/v1/contacts", { method: "POST", body: { displayName, email, tags, attributes } }),
     [["contacts"]],
   );
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    create.mutate(undefined, {
-      onSuccess: (created) => {
-        onClose();
-        void navigate({ to: "/contacts/$contactId", params: { contactId: created.id } });
-      },
-    });
-  };
   return (
-    <Modal opened={opened} onClose={onClose} title={t("c360.newContact")}>
-      <form onSubmit={submit}>
-        <Stack gap="sm">
-          <TextInput
-            label={t("c360.name")}
-            required
-            value={name}
-            onChange={(e) => setName(e.currentTarget.value)}
-          />
-          <TextInput
-            label={t("c360.email")}
-            type="email"
-            value={email}
-            onChange={(e) => setEmail(e.currentTarget.value)}
-          />
-          <TagsInput
-            label={t("c360.tags")}
-            description={t("c360.tagsHint")}
-            value={tags}
-            onChange={setTags}
-          />
-          <Textarea
-            label={t("c360.attributes")}
-            description={t("c360.attributesHint")}
-            autosize
-            minRows={2}
-            value={attributes}
-            onChange={(e) => setAttributes(e.currentTarget.value)}
-          />
-          {create.isError && <ErrorAlert error={create.error} />}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {t("c360.cancel")}
-            </Button>
-            <Button type="submit" loading={create.isPending}>
-              {t("c360.create")}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <ContactFormModal
+      title={t("c360.newContact")}
+      submitLabel={t("c360.create")}
+      pending={create.isPending}
+      error={create.isError ? create.error : undefined}
+      onSubmit={(values) =>
+        create.mutate(values, {
+          onSuccess: (created) => {
+            onClose();
+            void navigate({ to: "/contacts/$contactId", params: { contactId: created.id } });
+          },
+        })
+      }
+      onClose={onClose}
+    />
   );
 }
 
